@@ -1,0 +1,42 @@
+# Dargah — the two commands a newcomer needs are `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+FRONTEND := src/dargah/web/frontend
+ASSETS_STAMP := src/dargah/web/static/vendor/.built-stamp
+
+.PHONY: demo test lint typecheck pytest install assets bench soak clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Fonts and front-end packages come from npm at build time; nothing third-party is committed.
+$(ASSETS_STAMP): $(FRONTEND)/package.json $(FRONTEND)/package-lock.json $(FRONTEND)/build.mjs
+	cd $(FRONTEND) && npm ci --no-audit --no-fund --loglevel=error && node build.mjs
+	touch $(ASSETS_STAMP)
+
+assets: $(ASSETS_STAMP)
+
+demo: install assets
+	$(BIN)/dargah demo run
+
+lint: install
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+
+typecheck: install
+	$(BIN)/mypy
+
+pytest: install assets
+	$(BIN)/pytest
+
+test: lint typecheck pytest
+
+clean:
+	rm -rf $(VENV) var $(FRONTEND)/node_modules src/dargah/web/static/vendor

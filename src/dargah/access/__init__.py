@@ -1,0 +1,1 @@
+"""Who may do what: roles, permissions, principals (grants and masking join later)."""

@@ -1,0 +1,1 @@
+"""Cross-cutting HTTP pieces: dependencies, problem+json errors, middleware, health."""

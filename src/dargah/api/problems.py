@@ -1,0 +1,168 @@
+"""RFC 9457 problem+json for every error, with a stable code and two languages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from dargah.context import request_id_var
+from dargah.errors import DargahError
+from dargah.logs import get_logger
+from dargah.persian import PersianValueError
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+_log = get_logger(__name__)
+
+_HTTP_MESSAGES: dict[int, tuple[str, str, str]] = {
+    400: ("bad_request", "درخواست نادرست است.", "The request is malformed."),
+    401: ("not_authenticated", "ابتدا وارد شوید.", "Authentication is required."),
+    403: ("permission_denied", "اجازهٔ این کار را ندارید.", "You are not allowed to do this."),
+    404: ("route_not_found", "چنین نشانی‌ای وجود ندارد.", "No such address."),
+    405: ("method_not_allowed", "این روش برای این نشانی پشتیبانی نمی‌شود.", "Method not allowed."),
+    413: ("payload_too_large", "حجم درخواست بیش از حد مجاز است.", "The request is too large."),
+    415: ("unsupported_media_type", "نوع محتوا پشتیبانی نمی‌شود.", "Unsupported media type."),
+}
+
+# Persian messages for the pydantic error types people actually trigger.
+_VALIDATION_FA: dict[str, str] = {
+    "missing": "این فیلد الزامی است.",
+    "string_too_short": "مقدار کوتاه‌تر از حد مجاز است.",
+    "string_too_long": "مقدار بلندتر از حد مجاز است.",
+    "string_pattern_mismatch": "قالب مقدار درست نیست.",
+    "int_parsing": "باید عدد صحیح باشد.",
+    "int_type": "باید عدد صحیح باشد.",
+    "bool_parsing": "باید بله/خیر (true/false) باشد.",
+    "enum": "مقدار از گزینه‌های مجاز نیست.",
+    "literal_error": "مقدار از گزینه‌های مجاز نیست.",
+    "greater_than_equal": "مقدار کمتر از حد مجاز است.",
+    "less_than_equal": "مقدار بیشتر از حد مجاز است.",
+    "json_invalid": "بدنهٔ درخواست JSON معتبر نیست.",
+    "model_attributes_type": "ساختار بدنهٔ درخواست درست نیست.",
+    "dict_type": "ساختار بدنهٔ درخواست درست نیست.",
+    "extra_forbidden": "این فیلد شناخته‌شده نیست.",
+    "value_error": "مقدار معتبر نیست.",
+    "datetime_parsing": "تاریخ و زمان معتبر نیست.",
+    "date_parsing": "تاریخ معتبر نیست.",
+}
+
+
+def problem(
+    *,
+    status: int,
+    code: str,
+    message_fa: str,
+    message_en: str,
+    language: str = "fa",
+    details: dict[str, Any] | None = None,
+    errors: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    """Build one problem+json response."""
+    body: dict[str, Any] = {
+        "type": f"https://dargah.msrt.ir/problems/{code}",
+        "title": message_en,
+        "status": status,
+        "code": code,
+        "detail": message_en if language == "en" else message_fa,
+        "message_fa": message_fa,
+        "message_en": message_en,
+        "request_id": request_id_var.get(),
+    }
+    if details:
+        body["details"] = details
+    if errors:
+        body["errors"] = errors
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+
+
+def request_language(request: Request) -> str:
+    """``en`` when the caller asked for English (cookie or Accept-Language), else Persian."""
+    if request.cookies.get("lang") == "en":
+        return "en"
+    accept = request.headers.get("accept-language", "")
+    return "en" if accept.split(",")[0].strip().lower().startswith("en") else "fa"
+
+
+def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+    items = []
+    for error in exc.errors():
+        location = [str(part) for part in error.get("loc", ())]
+        kind = str(error.get("type", "value_error"))
+        items.append(
+            {
+                "field": ".".join(location[1:]) or ".".join(location),
+                "location": location[0] if location else "",
+                "code": kind,
+                "message_fa": _VALIDATION_FA.get(kind, "مقدار معتبر نیست."),
+                "message_en": str(error.get("msg", "Invalid value")),
+            }
+        )
+    return items
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    """Map every exception the API can raise to problem+json."""
+
+    @app.exception_handler(DargahError)
+    async def _domain_error(request: Request, exc: DargahError) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        return problem(
+            status=exc.status,
+            code=exc.code,
+            message_fa=exc.message_fa,
+            message_en=exc.message_en,
+            language=request_language(request),
+            details=exc.details,
+            errors=exc.errors,
+            headers=headers,
+        )
+
+    @app.exception_handler(PersianValueError)
+    async def _persian_value(request: Request, exc: PersianValueError) -> JSONResponse:
+        return problem(
+            status=422,
+            code=exc.code,
+            message_fa=exc.message_fa,
+            message_en=exc.message_en,
+            language=request_language(request),
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return problem(
+            status=422,
+            code="invalid_request",
+            message_fa="برخی از مقادیر درخواست معتبر نیستند.",
+            message_en="Some values in the request are not valid.",
+            language=request_language(request),
+            errors=_validation_errors(exc),
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code, fa, en = _HTTP_MESSAGES.get(
+            exc.status_code, ("http_error", "خطا در پردازش درخواست.", str(exc.detail))
+        )
+        return problem(
+            status=exc.status_code,
+            code=code,
+            message_fa=fa,
+            message_en=en,
+            language=request_language(request),
+            headers=dict(exc.headers) if exc.headers else None,
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        _log.exception("unhandled_error", path=request.url.path)
+        return problem(
+            status=500,
+            code="internal_error",
+            message_fa="خطای داخلی رخ داد؛ شناسهٔ درخواست را به پشتیبانی اعلام کنید.",
+            message_en="An internal error occurred; quote the request id to support.",
+            language=request_language(request),
+        )

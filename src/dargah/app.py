@@ -1,0 +1,62 @@
+"""Assemble a Dargah node: settings, database, domain routers, errors, middleware."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from dargah import __version__
+from dargah.api.health import router as health_router
+from dargah.api.middleware import RequestContextMiddleware
+from dargah.api.problems import install_problem_handlers
+from dargah.audit.router import router as audit_router
+from dargah.config import Settings
+from dargah.db.schema import schema_status
+from dargah.db.session import Database
+from dargah.identity.router import router as identity_router
+from dargah.members.router import router as members_router
+from dargah.web.app import mount_portal
+
+API_PREFIX = "/api/v1"
+
+
+class SchemaBehindError(RuntimeError):
+    """The database has not been migrated to this code's schema."""
+
+
+def create_app(settings: Settings, *, database: Database | None = None) -> FastAPI:
+    """Build the ASGI application of one node.
+
+    Refuses to start on a database whose schema is behind this code, with the command
+    that fixes it, unless the settings turn the check off (tests migrate themselves).
+    """
+    database = database or Database.from_url(
+        settings.database_url, echo=settings.database_echo, pool_size=settings.database_pool_size
+    )
+    if settings.check_schema_on_start:
+        status = schema_status(database.engine)
+        if not status.is_current:
+            raise SchemaBehindError(
+                f"database schema is at {status.current or 'nothing'}, this code needs "
+                f"{status.head}: run `dargah db upgrade` first / "
+                "طرح پایگاه داده قدیمی است؛ ابتدا `dargah db upgrade` را اجرا کنید."
+            )
+    app = FastAPI(
+        title="Dargah — MSRT information exchange gateway",
+        description=(
+            "درگاه تبادل اطلاعات وزارت علوم، تحقیقات و فناوری. "
+            "Every error is RFC 9457 problem+json with a stable `code`."
+        ),
+        version=__version__,
+        openapi_url="/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.database = database
+    install_problem_handlers(app)
+    app.add_middleware(RequestContextMiddleware)
+    app.include_router(health_router)
+    for router in (members_router, identity_router, audit_router):
+        app.include_router(router, prefix=API_PREFIX)
+    mount_portal(app, settings)
+    return app

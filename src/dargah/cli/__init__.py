@@ -1,0 +1,1 @@
+"""The `dargah` command line, one module per command group."""

@@ -1,0 +1,24 @@
+"""Entry point of the `dargah` command: assembles the command groups."""
+
+from __future__ import annotations
+
+import typer
+
+from dargah.cli import audit, db, demo, keys, members, people, serve
+
+app = typer.Typer(
+    name="dargah",
+    help="Dargah — درگاه تبادل اطلاعات وزارت علوم. Run `dargah COMMAND --help`.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(db.app, name="db")
+app.add_typer(members.app, name="members")
+app.add_typer(people.app, name="people")
+app.add_typer(keys.app, name="keys")
+app.add_typer(audit.app, name="audit")
+app.add_typer(demo.app, name="demo")
+app.command("serve")(serve.serve)
+
+if __name__ == "__main__":
+    app()

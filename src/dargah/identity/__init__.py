@@ -1,0 +1,1 @@
+"""Identity: people's accounts and portal sessions, systems' API keys, authentication."""

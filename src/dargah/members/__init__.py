@@ -1,0 +1,1 @@
+"""The members registry: institutions, agencies, HQ units and their systems."""

@@ -1,0 +1,14 @@
+"""Every domain's tables in one metadata, for migrations and tests.
+
+Importing the models registers them on ``Base.metadata``; nothing else should need
+this module.
+"""
+
+from __future__ import annotations
+
+import dargah.audit.models
+import dargah.identity.models
+import dargah.members.models  # noqa: F401
+from dargah.db.base import Base
+
+metadata = Base.metadata

@@ -1,0 +1,143 @@
+"""Deny by default: every route is guarded, and each role reaches only its families.
+
+The expected matrix is written out here as the specification, independently of the
+policy table in ``access/policy.py``, so a change to either shows up as a failure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+from starlette.routing import Mount, Route
+
+from dargah.access.policy import Role
+from dargah.api.deps import PUBLIC_ROUTES, permission_of
+from support.factories import Actor, make_agency, make_institution, make_system, make_system_key
+
+# family: (method, path, json body, extra headers)
+FAMILIES: dict[str, tuple[str, str, dict[str, Any] | None, dict[str, str]]] = {
+    "members:read": ("GET", "/api/v1/members", None, {}),
+    "members:write": (
+        "POST",
+        "/api/v1/members",
+        {"code": "9901", "name_fa": "موسسه ماتریس", "institution_type": "non_profit", "province": "23"},
+        {},
+    ),
+    "systems:write": (
+        "POST",
+        "/api/v1/members/IR/UNI/9900/systems",
+        {"code": "matrix", "name_fa": "سامانه ماتریس"},
+        {},
+    ),
+    "keys:manage": ("GET", "/api/v1/keys", None, {}),
+    "people:read": ("GET", "/api/v1/people", None, {"Dargah-Purpose": "authorization-test"}),
+    "people:write": (
+        "POST",
+        "/api/v1/people",
+        {
+            "username": "matrix.person",
+            "full_name": "شخص ماتریس",
+            "role": "hq",
+            "password": "Matrix-Password-42",
+            "hq_unit": "no-such-unit",
+        },
+        {},
+    ),
+    "audit:read": ("GET", "/api/v1/audit/entries", None, {}),
+    "self": ("GET", "/api/v1/auth/me", None, {}),
+}
+
+ALLOWED: dict[str, set[str]] = {
+    "admin": set(FAMILIES),
+    "operator": {
+        "members:read",
+        "members:write",
+        "systems:write",
+        "keys:manage",
+        "people:read",
+        "people:write",
+        "self",
+    },
+    "institution": {"members:read", "keys:manage", "self"},
+    "hq": {"members:read", "self"},
+    "auditor": {"members:read", "people:read", "audit:read", "self"},
+    "agency": {"members:read", "self"},
+}
+
+
+@pytest.fixture
+def callers(session: Session, actor: Callable[..., Actor]) -> dict[str, Actor]:
+    make_institution(session, code="9900")
+    agency = make_agency(session, code="MATRIX", role="cluster14_peer")
+    return {
+        "admin": actor(Role.ADMIN),
+        "operator": actor(Role.OPERATOR),
+        "institution": actor(Role.INSTITUTION),
+        "hq": actor(Role.HQ),
+        "auditor": actor(Role.AUDITOR),
+        "agency": make_system_key(session, make_system(session, agency, code="peer")),
+    }
+
+
+def _call(client: TestClient, family: str, token: str | None) -> int:
+    method, path, body, extra = FAMILIES[family]
+    headers = dict(extra)
+    if token is not None:
+        headers["Authorization"] = f"Bearer {token}"
+    return client.request(method, path, json=body, headers=headers).status_code
+
+
+def test_every_role_reaches_exactly_its_families(
+    client: TestClient, callers: dict[str, Actor]
+) -> None:
+    mismatches = []
+    for role, caller in callers.items():
+        for family in FAMILIES:
+            status = _call(client, family, caller.token)
+            allowed = family in ALLOWED[role]
+            if allowed and status in (401, 403):
+                mismatches.append(f"{role} refused {family} ({status})")
+            if not allowed and status != 403:
+                mismatches.append(f"{role} reached {family} ({status})")
+    assert mismatches == []
+
+
+def test_anonymous_callers_get_401_everywhere(client: TestClient) -> None:
+    for family in FAMILIES:
+        assert _call(client, family, None) == 401, family
+
+
+def test_a_made_up_token_gets_401(client: TestClient) -> None:
+    for token in ("dgk_000000000000_" + "x" * 43, "dgs_forged", "not-a-key"):
+        assert _call(client, "members:read", token) == 401
+
+
+def _dependency_calls(route: APIRoute) -> list[Callable[..., Any]]:
+    calls: list[Callable[..., Any]] = []
+    stack = [route.dependant]
+    while stack:
+        dependant = stack.pop()
+        if dependant.call is not None:
+            calls.append(dependant.call)
+        stack.extend(dependant.dependencies)
+    return calls
+
+
+def test_every_route_names_a_permission_or_is_public(app: FastAPI) -> None:
+    unguarded = []
+    for route in app.routes:
+        path = getattr(route, "path", "")
+        if path in PUBLIC_ROUTES:
+            continue
+        if isinstance(route, APIRoute):
+            if not any(permission_of(call) for call in _dependency_calls(route)):
+                unguarded.append(f"{sorted(route.methods)} {path}")
+        elif isinstance(route, Route | Mount):
+            unguarded.append(f"{type(route).__name__} {path}")
+    assert unguarded == []
