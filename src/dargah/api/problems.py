@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
 
 from dargah.context import request_id_var
 from dargah.errors import DargahError
@@ -104,11 +105,37 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     return items
 
 
+def _html_page(
+    request: Request, *, status: int, code: str, message_fa: str, message_en: str
+) -> Response | None:
+    """The portal's HTML error page for a browser path, if the portal is mounted.
+
+    ``mount_portal`` sets ``app.state.html_error_renderer``; it returns ``None`` for
+    paths that belong to machines (probes, the API description), which keep problem+json.
+    """
+    renderer = getattr(request.app.state, "html_error_renderer", None)
+    if renderer is None or request.url.path.startswith("/api/"):
+        return None
+    page: Response | None = renderer(
+        request, status=status, code=code, message_fa=message_fa, message_en=message_en
+    )
+    return page
+
+
 def install_problem_handlers(app: FastAPI) -> None:
-    """Map every exception the API can raise to problem+json."""
+    """Map every exception the API can raise to problem+json (HTML pages on the portal)."""
 
     @app.exception_handler(DargahError)
-    async def _domain_error(request: Request, exc: DargahError) -> JSONResponse:
+    async def _domain_error(request: Request, exc: DargahError) -> Response:
+        page = _html_page(
+            request,
+            status=exc.status,
+            code=exc.code,
+            message_fa=exc.message_fa,
+            message_en=exc.message_en,
+        )
+        if page is not None:
+            return page
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
         return problem(
             status=exc.status,
@@ -143,10 +170,13 @@ def install_problem_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
         code, fa, en = _HTTP_MESSAGES.get(
             exc.status_code, ("http_error", "خطا در پردازش درخواست.", str(exc.detail))
         )
+        page = _html_page(request, status=exc.status_code, code=code, message_fa=fa, message_en=en)
+        if page is not None:
+            return page
         return problem(
             status=exc.status_code,
             code=code,
@@ -157,12 +187,19 @@ def install_problem_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    async def _unexpected(request: Request, exc: Exception) -> Response:
         _log.exception("unhandled_error", path=request.url.path)
+        message_fa = "خطای داخلی رخ داد؛ شناسهٔ درخواست را به پشتیبانی اعلام کنید."
+        message_en = "An internal error occurred; quote the request id to support."
+        page = _html_page(
+            request, status=500, code="internal_error", message_fa=message_fa, message_en=message_en
+        )
+        if page is not None:
+            return page
         return problem(
             status=500,
             code="internal_error",
-            message_fa="خطای داخلی رخ داد؛ شناسهٔ درخواست را به پشتیبانی اعلام کنید.",
-            message_en="An internal error occurred; quote the request id to support.",
+            message_fa=message_fa,
+            message_en=message_en,
             language=request_language(request),
         )

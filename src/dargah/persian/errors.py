@@ -32,12 +32,12 @@ class PersianValueError(ValueError):
         return self.message_en if language == "en" else self.message_fa
 
 
-class InvalidJalaliDate(PersianValueError):  # noqa: N818 - name fixed by the API
+class InvalidJalaliDate(PersianValueError):
     """A Jalali (Solar Hijri) date that cannot be read or does not exist.
 
     The code is always ``jalali_date_invalid``; the messages say what is wrong.
     """
 
 
-class InvalidIdentifier(PersianValueError):  # noqa: N818 - name fixed by the API
+class InvalidIdentifier(PersianValueError):
     """A national id, legal-entity id, postal code, Sheba or mobile number that is wrong."""

@@ -26,7 +26,12 @@ FAMILIES: dict[str, tuple[str, str, dict[str, Any] | None, dict[str, str]]] = {
     "members:write": (
         "POST",
         "/api/v1/members",
-        {"code": "9901", "name_fa": "موسسه ماتریس", "institution_type": "non_profit", "province": "23"},
+        {
+            "code": "9901",
+            "name_fa": "موسسه ماتریس",
+            "institution_type": "non_profit",
+            "province": "23",
+        },
         {},
     ),
     "systems:write": (

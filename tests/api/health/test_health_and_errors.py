@@ -47,7 +47,8 @@ def test_unknown_route_is_a_problem_not_html(client: TestClient) -> None:
     assert response.headers["content-type"] == "application/problem+json"
     body = response.json()
     assert body["code"] == "route_not_found"
-    assert body["message_fa"] and body["message_en"]
+    assert body["message_fa"]
+    assert body["message_en"]
     assert body["request_id"] == response.headers["x-request-id"]
 
 
