@@ -48,28 +48,38 @@ class RequestContextMiddleware:
             if message["type"] == "http.response.start":
                 status_holder["status"] = message["status"]
                 headers = list(message.get("headers", []))
-                headers.append((b"x-request-id", request_id.encode("ascii")))
+                if not any(name.lower() == b"x-request-id" for name, _ in headers):
+                    headers.append((b"x-request-id", request_id.encode("ascii")))
                 message["headers"] = headers
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_id)
-        finally:
-            elapsed = time.perf_counter() - started
-            route = scope.get("route")
-            template = getattr(route, "path", "unmatched")
-            method = scope["method"]
-            status = status_holder["status"]
-            HTTP_REQUESTS.labels(method, template, str(status)).inc()
-            HTTP_DURATION.labels(method, template).observe(elapsed)
-            _log.info(
-                "request",
-                method=method,
-                path=scope["path"],
-                route=template,
-                status=status,
-                duration_ms=round(elapsed * 1000, 2),
-                client=client[0] if client else None,
-            )
-            request_id_var.reset(id_token)
-            client_address_var.reset(client_token)
+        except BaseException:
+            # Leave the request id in context: the server-error handler outside this
+            # middleware still needs it for the 500 answer and its log line. The
+            # context belongs to this request's task, so nothing leaks.
+            self._observe(scope, 500, started)
+            raise
+        self._observe(scope, status_holder["status"], started)
+        request_id_var.reset(id_token)
+        client_address_var.reset(client_token)
+
+    @staticmethod
+    def _observe(scope: Scope, status: int, started: float) -> None:
+        elapsed = time.perf_counter() - started
+        route = scope.get("route")
+        template = getattr(route, "path", "unmatched")
+        method = scope["method"]
+        client = scope.get("client")
+        HTTP_REQUESTS.labels(method, template, str(status)).inc()
+        HTTP_DURATION.labels(method, template).observe(elapsed)
+        _log.info(
+            "request",
+            method=method,
+            path=scope["path"],
+            route=template,
+            status=status,
+            duration_ms=round(elapsed * 1000, 2),
+            client=client[0] if client else None,
+        )

@@ -77,6 +77,10 @@ def problem(
         body["details"] = details
     if errors:
         body["errors"] = errors
+    request_id = request_id_var.get()
+    if request_id is not None:
+        # Errors answered outside the request middleware (a 500) still name the request.
+        headers = {**(headers or {}), "X-Request-ID": request_id}
     return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
 
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
@@ -123,26 +123,62 @@ def test_a_made_up_token_gets_401(client: TestClient) -> None:
         assert _call(client, "members:read", token) == 401
 
 
-def _dependency_calls(route: APIRoute) -> list[Callable[..., Any]]:
+def _dependency_calls(dependant: Any) -> list[Callable[..., Any]]:
     calls: list[Callable[..., Any]] = []
-    stack = [route.dependant]
+    stack = [dependant]
     while stack:
-        dependant = stack.pop()
-        if dependant.call is not None:
-            calls.append(dependant.call)
-        stack.extend(dependant.dependencies)
+        current = stack.pop()
+        if current.call is not None:
+            calls.append(current.call)
+        stack.extend(current.dependencies)
     return calls
 
 
-def test_every_route_names_a_permission_or_is_public(app: FastAPI) -> None:
-    unguarded = []
+def _endpoints(app: FastAPI) -> list[tuple[str, set[str], Any]]:
+    """(path, methods, dependant) of every endpoint, through included routers too.
+
+    FastAPI keeps included routers as wrappers exposing ``effective_route_contexts``;
+    any route of a type this walk does not know fails the test rather than hiding.
+    """
+    found: list[tuple[str, set[str], Any]] = []
     for route in app.routes:
-        path = getattr(route, "path", "")
-        if path in PUBLIC_ROUTES:
-            continue
         if isinstance(route, APIRoute):
-            if not any(permission_of(call) for call in _dependency_calls(route)):
-                unguarded.append(f"{sorted(route.methods)} {path}")
+            found.append((route.path, set(route.methods), route.dependant))
+        elif hasattr(route, "effective_route_contexts"):
+            for context in route.effective_route_contexts():
+                found.append((context.path, set(context.methods or ()), context.dependant))
         elif isinstance(route, Route | Mount):
-            unguarded.append(f"{type(route).__name__} {path}")
-    assert unguarded == []
+            found.append((route.path, set(getattr(route, "methods", None) or ()), None))
+        else:
+            pytest.fail(f"route of unknown type {type(route).__name__}")
+    return found
+
+
+def _unguarded(app: FastAPI) -> list[str]:
+    return [
+        f"{sorted(methods)} {path}"
+        for path, methods, dependant in _endpoints(app)
+        if path not in PUBLIC_ROUTES
+        and (
+            dependant is None
+            or not any(permission_of(call) for call in _dependency_calls(dependant))
+        )
+    ]
+
+
+def test_the_walk_catches_an_unguarded_route(app: FastAPI) -> None:
+    router = APIRouter()
+
+    @router.get("/forgotten")
+    def forgotten() -> dict[str, str]:
+        return {}
+
+    app.include_router(router, prefix="/api/v1")
+    assert _unguarded(app) == ["['GET'] /api/v1/forgotten"]
+
+
+def test_every_route_names_a_permission_or_is_public(app: FastAPI) -> None:
+    endpoints = _endpoints(app)
+    paths = {path for path, _, _ in endpoints}
+    assert {"/api/v1/members", "/api/v1/audit/entries", "/members", "/login"} <= paths
+    assert _unguarded(app) == []

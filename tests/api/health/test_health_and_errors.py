@@ -78,6 +78,8 @@ def test_an_unexpected_failure_is_a_500_problem_without_internals(app: FastAPI) 
         response = test_client.get("/api/v1/_explode")
     assert response.status_code == 500
     assert response.json()["code"] == "internal_error"
+    assert response.json()["request_id"] == response.headers["x-request-id"]
+    assert len(response.headers.get_list("x-request-id")) == 1
     assert "secret internals" not in response.text
 
 

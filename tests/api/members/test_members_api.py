@@ -148,3 +148,24 @@ def test_revoked_key_is_refused_at_once(
     refused = client.get("/api/v1/members", headers=auth)
     assert refused.status_code == 401
     assert refused.json()["code"] == "invalid_token"
+
+
+def test_null_cannot_erase_a_required_field(
+    client: TestClient, session: Session, as_role: Headers
+) -> None:
+    make_institution(session, code="7001")
+    headers = as_role(Role.OPERATOR)
+    for body in ({"name_fa": None}, {"status": None}):
+        response = client.patch("/api/v1/members/IR/UNI/7001", json=body, headers=headers)
+        assert response.status_code == 422, body
+        assert response.json()["code"] == "invalid_request"
+
+
+def test_website_must_be_http(client: TestClient, session: Session, as_role: Headers) -> None:
+    make_institution(session, code="7002")
+    response = client.patch(
+        "/api/v1/members/IR/UNI/7002",
+        json={"website": "javascript:alert(1)"},
+        headers=as_role(Role.OPERATOR),
+    )
+    assert response.status_code == 422

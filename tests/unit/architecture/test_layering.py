@@ -15,7 +15,7 @@ SOURCE = Path(dargah.__file__).parent
 
 # Lower index = lower layer. A module may import its own layer or lower ones.
 LAYERS: list[set[str]] = [
-    {"errors", "context", "persian", "config", "logs"},
+    {"errors", "context", "persian", "config", "logs", "validation"},
     {"db"},
     {"access"},
     {"audit"},
