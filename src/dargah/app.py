@@ -9,6 +9,7 @@ from dargah.api.health import router as health_router
 from dargah.api.middleware import RequestContextMiddleware
 from dargah.api.problems import install_problem_handlers
 from dargah.audit.router import router as audit_router
+from dargah.catalogue.router import router as catalogue_router
 from dargah.config import Settings
 from dargah.db.schema import schema_status
 from dargah.db.session import Database
@@ -56,7 +57,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     install_problem_handlers(app)
     app.add_middleware(RequestContextMiddleware)
     app.include_router(health_router)
-    for router in (members_router, identity_router, audit_router):
+    for router in (members_router, identity_router, audit_router, catalogue_router):
         app.include_router(router, prefix=API_PREFIX)
     mount_portal(app, settings)
     return app

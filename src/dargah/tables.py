@@ -7,6 +7,7 @@ this module.
 from __future__ import annotations
 
 import dargah.audit.models
+import dargah.catalogue.models
 import dargah.identity.models
 import dargah.members.models  # noqa: F401
 from dargah.db.base import Base

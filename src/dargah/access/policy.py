@@ -50,10 +50,13 @@ class Permission(enum.StrEnum):
     PEOPLE_READ = "people:read"
     PEOPLE_WRITE = "people:write"
     AUDIT_READ = "audit:read"
+    CATALOGUE_READ = "catalogue:read"
+    CATALOGUE_WRITE = "catalogue:write"
+    CATALOGUE_APPROVE = "catalogue:approve"
     SELF = "self"
 
 
-_EVERYONE = frozenset({Permission.SELF, Permission.MEMBERS_READ})
+_EVERYONE = frozenset({Permission.SELF, Permission.MEMBERS_READ, Permission.CATALOGUE_READ})
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
@@ -64,10 +67,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.KEYS_MANAGE,
         Permission.PEOPLE_READ,
         Permission.PEOPLE_WRITE,
+        Permission.CATALOGUE_WRITE,
     },
     # Institution staff manage their own systems' keys; the scope check is below.
     Role.INSTITUTION: _EVERYONE | {Permission.KEYS_MANAGE},
-    Role.HQ: _EVERYONE,
+    # HQ staff approve versions of the data sets their unit owns (scope checked there).
+    Role.HQ: _EVERYONE | {Permission.CATALOGUE_APPROVE},
     Role.AUDITOR: _EVERYONE | {Permission.AUDIT_READ, Permission.PEOPLE_READ},
     Role.AGENCY: _EVERYONE,
     Role.ANONYMOUS: frozenset(),

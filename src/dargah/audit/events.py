@@ -31,6 +31,14 @@ class AuditAction(enum.StrEnum):
     AUDIT_SEARCHED = "audit.searched"
     AUDIT_VERIFIED = "audit.verified"
     SCHEMA_UPGRADED = "schema.upgraded"
+    CATALOGUE_SYNCED = "catalogue.synced"
+    DATASET_CREATED = "dataset.created"
+    DATASET_UPDATED = "dataset.updated"
+    DATASET_VERSION_DRAFTED = "dataset_version.drafted"
+    DATASET_VERSION_SUBMITTED = "dataset_version.submitted"
+    DATASET_VERSION_APPROVED = "dataset_version.approved"
+    DATASET_VERSION_REJECTED = "dataset_version.rejected"
+    CODE_LIST_VERSION_CREATED = "code_list_version.created"
 
 
 AUDIT_ACTION_DESCRIPTIONS: dict[AuditAction, tuple[str, str]] = {
@@ -53,4 +61,27 @@ AUDIT_ACTION_DESCRIPTIONS: dict[AuditAction, tuple[str, str]] = {
     AuditAction.AUDIT_SEARCHED: ("جستجو در رویدادنگاری", "The audit log was searched"),
     AuditAction.AUDIT_VERIFIED: ("وارسی زنجیره رویدادنگاری", "The audit chain was verified"),
     AuditAction.SCHEMA_UPGRADED: ("به‌روزرسانی طرح پایگاه داده", "The database schema was upgraded"),
+    AuditAction.CATALOGUE_SYNCED: (
+        "همگام‌سازی کاتالوگ با تعریف‌های داخلی",
+        "The catalogue was synchronised with the built-in definitions",
+    ),
+    AuditAction.DATASET_CREATED: ("تعریف مجموعه‌داده", "A data set was defined"),
+    AuditAction.DATASET_UPDATED: ("ویرایش مشخصات مجموعه‌داده", "A data set's details were changed"),
+    AuditAction.DATASET_VERSION_DRAFTED: (
+        "تهیه پیش‌نویس نسخه مجموعه‌داده",
+        "A data-set version was drafted",
+    ),
+    AuditAction.DATASET_VERSION_SUBMITTED: (
+        "ارسال نسخه برای تأیید مالک",
+        "A data-set version was submitted to its owner",
+    ),
+    AuditAction.DATASET_VERSION_APPROVED: (
+        "تأیید و فعال‌سازی نسخه مجموعه‌داده",
+        "A data-set version was approved and activated",
+    ),
+    AuditAction.DATASET_VERSION_REJECTED: ("رد نسخه مجموعه‌داده", "A data-set version was rejected"),
+    AuditAction.CODE_LIST_VERSION_CREATED: (
+        "ایجاد نسخه جدید فهرست کد",
+        "A new code-list version was created",
+    ),
 }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from dargah.cli import audit, db, demo, keys, members, people, serve
+from dargah.cli import audit, catalogue, db, demo, keys, members, people, serve
 
 app = typer.Typer(
     name="dargah",
@@ -17,6 +17,8 @@ app.add_typer(members.app, name="members")
 app.add_typer(people.app, name="people")
 app.add_typer(keys.app, name="keys")
 app.add_typer(audit.app, name="audit")
+app.add_typer(catalogue.app, name="catalogue")
+app.add_typer(catalogue.codelists_app, name="codelists")
 app.add_typer(demo.app, name="demo")
 app.command("serve")(serve.serve)
 

@@ -1,4 +1,4 @@
-"""The ministry itself, its HQ units and the external agencies of the demo.
+"""The ministry itself and the external agencies of the demo (HQ units: members.hq_units).
 
 What the seed (the IT executive council's report) names: the ministry's specialised
 systems, the deputies that ask the gateway first, the national exchange center and the
@@ -22,15 +22,6 @@ class SystemSpec:
     description: str
     is_producer: bool = True
     is_consumer: bool = False
-
-
-@dataclass(frozen=True)
-class HqUnitSpec:
-    """A headquarters unit of the ministry."""
-
-    code: str
-    name_fa: str
-    name_en: str
 
 
 @dataclass(frozen=True)
@@ -92,28 +83,6 @@ MINISTRY_SYSTEMS: tuple[SystemSpec, ...] = (
         "Student welfare, loans, dormitories and scholarships.",
         is_producer=True,
         is_consumer=True,
-    ),
-)
-
-HQ_UNITS: tuple[HqUnitSpec, ...] = (
-    HqUnitSpec("education", "معاونت آموزشی", "Deputy for Education"),
-    HqUnitSpec("research", "معاونت پژوهش و فناوری", "Deputy for Research and Technology"),
-    HqUnitSpec("students", "معاونت دانشجویی", "Deputy for Student Affairs"),
-    HqUnitSpec("culture", "معاونت فرهنگی و اجتماعی", "Deputy for Cultural and Social Affairs"),
-    HqUnitSpec(
-        "finance",
-        "معاونت اداری، مالی و مدیریت منابع",
-        "Deputy for Administration, Finance and Resource Management",
-    ),
-    HqUnitSpec(
-        "international",
-        "مرکز همکاری‌های علمی بین‌المللی",
-        "Center for International Scientific Cooperation",
-    ),
-    HqUnitSpec(
-        "planning",
-        "معاونت برنامه‌ریزی و نظارت راهبردی",
-        "Deputy for Planning and Strategic Supervision",
     ),
 )
 

@@ -21,7 +21,6 @@ from dargah.db.session import Database
 from dargah.demo.institutions import INSTITUTIONS
 from dargah.demo.ministry import (
     AGENCIES,
-    HQ_UNITS,
     MINISTRY_CODE,
     MINISTRY_NAME_EN,
     MINISTRY_NAME_FA,
@@ -36,7 +35,7 @@ from dargah.identity import service as identity
 from dargah.identity.schemas import ApiKeyCreate, PersonCreate
 from dargah.members import service as members
 from dargah.members.models import Member, MemberClass, MemberKind
-from dargah.members.schemas import HqUnitCreate, MemberCreate, SystemCreate
+from dargah.members.schemas import MemberCreate, SystemCreate
 
 DEMO_SEED = 1403
 """Seed of the random generator behind the generated variation (the Jalali year)."""
@@ -156,12 +155,7 @@ def _seed_ministry(session: Session, principal: Principal) -> None:
         ),
     )
     _add_systems(session, principal, ministry.identifier, MINISTRY_SYSTEMS)
-    for unit in HQ_UNITS:
-        members.create_hq_unit(
-            session,
-            principal=principal,
-            data=HqUnitCreate(code=unit.code, name_fa=unit.name_fa, name_en=unit.name_en),
-        )
+    members.ensure_standard_hq_units(session, principal=principal)
 
 
 def _seed_agencies(session: Session, principal: Principal) -> None:

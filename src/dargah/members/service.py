@@ -13,6 +13,7 @@ from dargah.audit import service as audit
 from dargah.audit.events import AuditAction
 from dargah.db.session import atomic
 from dargah.errors import Conflict, InvalidInput, not_found
+from dargah.members.hq_units import STANDARD_HQ_UNITS
 from dargah.members.models import (
     INSTITUTION_TYPE_LABELS,
     HqUnit,
@@ -422,3 +423,12 @@ def update_system(
                 details={"before": before},
             )
     return system
+
+
+def ensure_standard_hq_units(session: Session, *, principal: Principal) -> list[HqUnit]:
+    """Create whichever of the ministry's standard HQ units are missing; return all."""
+    existing = {unit.code for unit in list_hq_units(session)}
+    for unit in STANDARD_HQ_UNITS:
+        if unit.code not in existing:
+            create_hq_unit(session, principal=principal, data=unit)
+    return list(list_hq_units(session))

@@ -55,6 +55,14 @@ FAMILIES: dict[str, tuple[str, str, dict[str, Any] | None, dict[str, str]]] = {
         {},
     ),
     "audit:read": ("GET", "/api/v1/audit/entries", None, {}),
+    "catalogue:read": ("GET", "/api/v1/datasets", None, {}),
+    "catalogue:write": (
+        "POST",
+        "/api/v1/datasets/no_such_dataset/versions",
+        {"schema": {"fields": [], "primaryKey": []}},
+        {},
+    ),
+    "catalogue:approve": ("POST", "/api/v1/datasets/no_such_dataset/versions/1.0/approve", {}, {}),
     "self": ("GET", "/api/v1/auth/me", None, {}),
 }
 
@@ -67,12 +75,14 @@ ALLOWED: dict[str, set[str]] = {
         "keys:manage",
         "people:read",
         "people:write",
+        "catalogue:read",
+        "catalogue:write",
         "self",
     },
-    "institution": {"members:read", "keys:manage", "self"},
-    "hq": {"members:read", "self"},
-    "auditor": {"members:read", "people:read", "audit:read", "self"},
-    "agency": {"members:read", "self"},
+    "institution": {"members:read", "catalogue:read", "keys:manage", "self"},
+    "hq": {"members:read", "catalogue:read", "catalogue:approve", "self"},
+    "auditor": {"members:read", "catalogue:read", "people:read", "audit:read", "self"},
+    "agency": {"members:read", "catalogue:read", "self"},
 }
 
 

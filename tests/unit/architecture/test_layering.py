@@ -21,6 +21,7 @@ LAYERS: list[set[str]] = [
     {"audit"},
     {"members"},
     {"identity"},
+    {"catalogue"},
     {"api"},
     {"tables", "demo"},
     {"web", "app", "asgi"},

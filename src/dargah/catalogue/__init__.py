@@ -1,0 +1,1 @@
+"""The catalogue: data sets, versioned schemas, code lists, the data dictionary."""
