@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from typing import TypeVar
+
+_T = TypeVar("_T")
 
 
-def refuse_explicit_nulls(model: BaseModel, *fields: str) -> None:
+def reject_null(value: _T | None) -> _T:
     """In a partial update, "omitted" keeps a value but ``null`` would erase a required
-    one; refuse ``null`` for ``fields`` so the database never sees it."""
-    erased = [
-        name for name in fields if name in model.model_fields_set and getattr(model, name) is None
-    ]
-    if erased:
-        raise ValueError(f"may be omitted but not null: {', '.join(erased)}")
+    one: refuse ``null`` (used as a field validator, so the error names the field)."""
+    if value is None:
+        raise ValueError("may be omitted but not null")
+    return value
 
 
 def check_web_address(value: str | None) -> str | None:

@@ -127,7 +127,7 @@ def purpose_of(request: Request, *, default: str | None = None) -> str:
     """The declared purpose of a read of personal data (``Dargah-Purpose`` header)."""
     # Headers are Latin-1 on the wire, so Persian purposes arrive percent-encoded.
     raw = request.headers.get(PURPOSE_HEADER) or request.query_params.get("purpose") or ""
-    value = unquote(raw).strip()
+    value = unquote(_utf8_header(raw)).strip()
     if not value and default is not None:
         return default
     if not 3 <= len(value) <= 300:
@@ -137,6 +137,14 @@ def purpose_of(request: Request, *, default: str | None = None) -> str:
             code="purpose_required",
         )
     return value
+
+
+def _utf8_header(raw: str) -> str:
+    # Starlette decodes header bytes as Latin-1; a client that sent raw UTF-8 gets it back.
+    try:
+        return raw.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return raw
 
 
 def permission_of(dependency: Callable[..., Any]) -> Permission | None:

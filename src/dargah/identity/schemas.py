@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from dargah.access.policy import Role
 from dargah.persian import normalize
+from dargah.validation import reject_null
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{2,79}$")
 
@@ -53,7 +54,7 @@ class PersonCreate(BaseModel):
     role: Role
     password: str = Field(min_length=1, max_length=500)
     email: str | None = Field(default=None, max_length=200)
-    mobile: str | None = Field(default=None, max_length=30)
+    mobile: str | None = Field(default=None, max_length=20)
     institution: str | None = Field(default=None, description="Identifier, for institution staff")
     hq_unit: str | None = Field(default=None, description="Code, for HQ staff")
 
@@ -80,12 +81,7 @@ class PersonCreate(BaseModel):
     @field_validator("email")
     @classmethod
     def _email(cls, value: str | None) -> str | None:
-        if value is None or not value.strip():
-            return None
-        value = value.strip()
-        if not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", value):
-            raise ValueError("not an e-mail address")
-        return value.lower()
+        return _email_address(value)
 
 
 class PersonUpdate(BaseModel):
@@ -95,9 +91,34 @@ class PersonUpdate(BaseModel):
 
     full_name: str | None = Field(default=None, min_length=2, max_length=200)
     email: str | None = Field(default=None, max_length=200)
-    mobile: str | None = Field(default=None, max_length=30)
+    mobile: str | None = Field(default=None, max_length=20)
     is_active: bool | None = None
     password: str | None = Field(default=None, min_length=1, max_length=500)
+
+    @field_validator("full_name", "is_active", "password")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        return reject_null(value)
+
+    @field_validator("full_name")
+    @classmethod
+    def _name(cls, value: str | None) -> str | None:
+        return None if value is None else normalize(value)
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str | None) -> str | None:
+        return _email_address(value)
+
+
+def _email_address(value: str | None) -> str | None:
+    """An e-mail address trimmed and lower-cased; blank means none."""
+    if value is None or not value.strip():
+        return None
+    value = value.strip()
+    if not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", value):
+        raise ValueError("not an e-mail address")
+    return value.lower()
 
 
 class PasswordChange(BaseModel):
@@ -135,6 +156,14 @@ class ApiKeyCreate(BaseModel):
     expires_at: datetime | None = None
     role: Role | None = None
     hq_unit: str | None = None
+
+    @field_validator("expires_at")
+    @classmethod
+    def _expires_at(cls, value: datetime | None) -> datetime | None:
+        # An expiry without a time zone is read as UTC, as the CLI does.
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
 
 
 class ApiKeyOut(BaseModel):

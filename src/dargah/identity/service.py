@@ -29,6 +29,7 @@ from dargah.identity.schemas import ApiKeyCreate, PersonCreate, PersonUpdate
 from dargah.members import service as members
 from dargah.members.models import MemberKind
 
+_DUMMY_HASH = secrets.hash_password("not-a-real-password-for-timing-only")
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
 # Writing last-used times on every call would turn each read into a write.
@@ -156,12 +157,10 @@ def login(
         locked = (
             person is not None and person.locked_until is not None and person.locked_until > now
         )
-        if (
-            person is None
-            or not person.is_active
-            or locked
-            or not secrets.verify_password(person.password_hash, password)
-        ):
+        # Hash even for unknown users, so the answer's timing does not reveal who exists.
+        stored_hash = person.password_hash if person is not None else _DUMMY_HASH
+        password_ok = secrets.verify_password(stored_hash, password)
+        if person is None or not person.is_active or locked or not password_ok:
             if person is not None and not locked:
                 person.failed_logins += 1
                 if person.failed_logins >= MAX_FAILED_LOGINS:

@@ -28,6 +28,7 @@ from dargah.persian import match_key, normalize
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 MAX_IMPORT_ROWS = 20_000
+_OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 # Accepted headers per field: the field name and its Persian and English titles.
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -64,7 +65,12 @@ def decode_text(data: bytes) -> str:
 
 
 def read_table(data: bytes, filename: str) -> list[dict[str, str]]:
-    """Rows of a CSV or XLSX file as dicts keyed by field name (headers matched loosely)."""
+    """Rows of a CSV or XLSX file as dicts keyed by field name (headers matched loosely).
+
+    The first non-blank row is the header. ``rows[i]`` is row ``i + 2`` of the file, as
+    a spreadsheet numbers it: blank rows (and blank rows above the header) come back as
+    empty dicts holding their place, so reported row numbers match what people see.
+    """
     if not data.strip():
         raise InvalidInput("فایل خالی است.", "The file is empty.", code="file_empty")
     if len(data) > MAX_IMPORT_BYTES:
@@ -73,19 +79,19 @@ def read_table(data: bytes, filename: str) -> list[dict[str, str]]:
             "The file is larger than 20 MB.",
             code="file_too_large",
         )
+    if data.startswith(_OLE_SIGNATURE):  # an Excel 97-2003 .xls, not a text file
+        raise _xlsx_unreadable()
     if filename.lower().endswith(".xlsx") or data[:4] == b"PK\x03\x04":
         raw_rows = _xlsx_rows(data)
     else:
-        text = decode_text(data)
-        try:
-            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
-        except csv.Error:
-            dialect = csv.excel
-        raw_rows = [list(row) for row in csv.reader(io.StringIO(text), dialect)]
-    raw_rows = [row for row in raw_rows if any(cell.strip() for cell in row)]
-    if not raw_rows:
+        raw_rows = _csv_rows(data)
+    # Blank rows keep their place (as empty rows) so row numbers match the file's.
+    filled = [index for index, row in enumerate(raw_rows) if any(cell.strip() for cell in row)]
+    if not filled:
         raise InvalidInput("فایل خالی است.", "The file is empty.", code="file_empty")
-    header, body = raw_rows[0], raw_rows[1:]
+    first, last = filled[0], filled[-1]
+    header = raw_rows[first]
+    body: list[list[str]] = [[] for _ in range(first)] + raw_rows[first + 1 : last + 1]
     fields = [_HEADER_LOOKUP.get(match_key(title)) for title in header]
     unknown = [
         title for title, field in zip(header, fields, strict=True) if field is None and title
@@ -114,17 +120,38 @@ def read_table(data: bytes, filename: str) -> list[dict[str, str]]:
     ]
 
 
+def _csv_rows(data: bytes) -> list[list[str]]:
+    text = decode_text(data)
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
+    except csv.Error:
+        dialect = csv.excel
+    try:
+        return [list(row) for row in csv.reader(io.StringIO(text), dialect)]
+    except csv.Error as exc:  # binary content, stray line breaks, a cell over the limit
+        raise InvalidInput(
+            "فایل به شکل CSV خوانده نشد؛ آن را با قالب CSV (UTF-8) یا xlsx ذخیره کنید.",
+            "The file could not be read as CSV; save it as CSV (UTF-8) or .xlsx.",
+            code="file_unreadable",
+            details={"reason": str(exc)},
+        ) from exc
+
+
+def _xlsx_unreadable() -> InvalidInput:
+    return InvalidInput(
+        "فایل اکسل خوانده نشد؛ آن را با قالب xlsx ذخیره کنید.",
+        "The Excel file could not be read; save it as .xlsx.",
+        code="xlsx_unreadable",
+    )
+
+
 def _xlsx_rows(data: bytes) -> list[list[str]]:
     from openpyxl import load_workbook
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise InvalidInput(
-            "فایل اکسل خوانده نشد؛ آن را با قالب xlsx ذخیره کنید.",
-            "The Excel file could not be read; save it as .xlsx.",
-            code="xlsx_unreadable",
-        ) from exc
+        raise _xlsx_unreadable() from exc
     sheet = workbook.worksheets[0]
     rows = [
         ["" if cell is None else _cell_text(cell) for cell in row]
@@ -197,8 +224,12 @@ def import_institutions(
     results: dict[int, ImportRowResult] = {}
     try:
         with atomic(session):
+            repeated = _repeated_codes(rows)
             for index in _depth_order(rows):
-                results[index] = _import_row(session, index + 2, rows[index], policy)
+                if index in repeated:
+                    results[index] = _repeated_row(index + 2, rows[index], repeated[index] + 2)
+                elif rows[index]:  # blank rows keep their place only for numbering
+                    results[index] = _import_row(session, index + 2, rows[index], policy)
             rejected = sum(1 for result in results.values() if result.outcome == "rejected")
             applied = not dry_run and (rejected == 0 or policy == "accept_valid")
             if not applied:
@@ -216,6 +247,33 @@ def import_institutions(
     return ImportReport(
         applied=applied, policy=policy, dry_run=dry_run, counts=_counts(results), rows=ordered
     )
+
+
+def _repeated_codes(rows: list[dict[str, str]]) -> dict[int, int]:
+    """Rows whose code an earlier row of the file already has, mapped to that row."""
+    first: dict[str, int] = {}
+    repeated: dict[int, int] = {}
+    for index, row in enumerate(rows):
+        code = row.get("code")
+        if code is None:
+            continue
+        if code in first:
+            repeated[index] = first[code]
+        else:
+            first[code] = index
+    return repeated
+
+
+def _repeated_row(line: int, row: dict[str, str], first_line: int) -> ImportRowResult:
+    # A second row with the same code would silently overwrite the first one.
+    error = {
+        "field": "code",
+        "code": "duplicate_code",
+        "value": row["code"],
+        "message_fa": f"این کد در سطر {first_line} همین فایل هم آمده است.",
+        "message_en": f"Row {first_line} of this file has the same code.",
+    }
+    return ImportRowResult(row=line, code=row["code"], outcome="rejected", errors=[error])
 
 
 def _import_row(session: Session, line: int, row: dict[str, str], policy: str) -> ImportRowResult:

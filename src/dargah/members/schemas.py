@@ -16,6 +16,7 @@ from dargah.members.models import (
 )
 from dargah.members.provinces import find_province
 from dargah.persian import normalize
+from dargah.validation import check_web_address, reject_null
 
 # X-Road restricts identifier parts to these characters.
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9'()+,\-.=?]{1,40}$")
@@ -55,6 +56,10 @@ PersianText = Annotated[str, Field(min_length=1, max_length=300), AfterValidator
 OptionalText = Annotated[
     str | None, Field(default=None, max_length=300), AfterValidator(_optional_text)
 ]
+# The city column holds 120 characters; a longer value must be a 422, not a database error.
+CityText = Annotated[
+    str | None, Field(default=None, max_length=120), AfterValidator(_optional_text)
+]
 Code = Annotated[str, Field(min_length=1, max_length=40), AfterValidator(_code)]
 ProvinceRef = Annotated[str | None, Field(default=None), AfterValidator(_province)]
 
@@ -70,7 +75,7 @@ class MemberCreate(BaseModel):
     name_en: OptionalText = None
     institution_type: InstitutionType | None = None
     province: ProvinceRef = None
-    city: OptionalText = None
+    city: CityText = None
     parent: str | None = Field(default=None, description="Identifier of the parent institution")
     agency_role: AgencyRole | None = None
     website: str | None = Field(default=None, max_length=300)
@@ -80,9 +85,7 @@ class MemberCreate(BaseModel):
     @field_validator("website")
     @classmethod
     def _website(cls, value: str | None) -> str | None:
-        if value and not value.startswith(("http://", "https://")):
-            raise ValueError("website must start with http:// or https://")
-        return value or None
+        return check_web_address(value)
 
 
 class MemberUpdate(BaseModel):
@@ -94,12 +97,22 @@ class MemberUpdate(BaseModel):
     name_en: OptionalText = None
     institution_type: InstitutionType | None = None
     province: ProvinceRef = None
-    city: OptionalText = None
+    city: CityText = None
     parent: str | None = None
     agency_role: AgencyRole | None = None
     website: str | None = Field(default=None, max_length=300)
     status: MemberStatus | None = None
     notes: str | None = Field(default=None, max_length=4000)
+
+    @field_validator("name_fa", "status")
+    @classmethod
+    def _not_null(cls, value: str | None) -> str:
+        return reject_null(value)
+
+    @field_validator("website")
+    @classmethod
+    def _website(cls, value: str | None) -> str | None:
+        return check_web_address(value)
 
 
 class ParentRef(BaseModel):
@@ -224,6 +237,11 @@ class SystemUpdate(BaseModel):
     is_producer: bool | None = None
     is_consumer: bool | None = None
     status: MemberStatus | None = None
+
+    @field_validator("name_fa", "is_producer", "is_consumer", "status")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        return reject_null(value)
 
 
 class ImportRowResult(BaseModel):
