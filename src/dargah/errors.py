@@ -7,6 +7,7 @@ listed in ``docs/error-codes.md`` and never change meaning once published.
 
 from __future__ import annotations
 
+import re
 from typing import Any, ClassVar
 
 
@@ -84,6 +85,6 @@ def not_found(entity_fa: str, entity_en: str, key: object) -> NotFound:
     return NotFound(
         f"{entity_fa} «{key}» پیدا نشد.",
         f"{entity_en} '{key}' was not found.",
-        code=f"{entity_en.lower().replace(' ', '_')}_not_found",
+        code=re.sub(r"[^a-z0-9]+", "_", entity_en.lower()).strip("_") + "_not_found",
         details={"key": str(key)},
     )
