@@ -17,7 +17,7 @@ from dargah.catalogue.models import (
     DatasetStatus,
     DatasetVersion,
 )
-from dargah.catalogue.schema import SENSITIVITY_LABELS, DargahType, Sensitivity
+from dargah.catalogue.schema import DARGAH_TYPE_LABELS, SENSITIVITY_LABELS, Sensitivity
 from dargah.catalogue.schemas import (
     CodeListOut,
     CodeListSummary,
@@ -32,29 +32,6 @@ from dargah.catalogue.schemas import (
 )
 from dargah.catalogue.service import accepted_versions, active_version, schema_of
 from dargah.identity.models import Person
-
-DARGAH_TYPE_LABELS: dict[DargahType, tuple[str, str]] = {
-    DargahType.TEXT: ("متن", "Text"),
-    DargahType.PERSIAN_TEXT: ("متن فارسی", "Persian text"),
-    DargahType.IDENTIFIER: ("شناسه", "Identifier"),
-    DargahType.NATIONAL_ID: ("کد ملی", "National id"),
-    DargahType.LEGAL_ENTITY_ID: ("شناسه ملی اشخاص حقوقی", "Legal entity id"),
-    DargahType.POSTAL_CODE: ("کد پستی", "Postal code"),
-    DargahType.MOBILE: ("شماره همراه", "Mobile number"),
-    DargahType.EMAIL: ("رایانامه", "E-mail"),
-    DargahType.IBAN: ("شماره شبا", "IBAN (Sheba)"),
-    DargahType.CODE: ("کد از فهرست", "Code from a list"),
-    DargahType.JALALI_DATE: ("تاریخ شمسی", "Jalali date"),
-    DargahType.DATE: ("تاریخ میلادی", "Gregorian date"),
-    DargahType.YEAR: ("سال شمسی", "Jalali year"),
-    DargahType.ACADEMIC_TERM: ("نیمسال تحصیلی", "Academic term"),
-    DargahType.INTEGER: ("عدد صحیح", "Integer"),
-    DargahType.NUMBER: ("عدد", "Number"),
-    DargahType.MONEY_RIAL: ("مبلغ (ریال)", "Amount (rials)"),
-    DargahType.PERCENT: ("درصد", "Percent"),
-    DargahType.BOOLEAN: ("بله/خیر", "Yes/No"),
-    DargahType.URL: ("نشانی وب", "Web address"),
-}
 
 
 def labelled(code: str, labels: tuple[str, str]) -> LabelledCode:

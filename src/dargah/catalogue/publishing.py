@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from dargah.catalogue import codelists
+from dargah.catalogue import codelists, exports, templates
 from dargah.catalogue.documents import CodeListDocument, CodeValueDocument, DatasetDocument
 from dargah.catalogue.models import DatasetVersion
 from dargah.catalogue.service import active_version, as_document, list_datasets
@@ -23,32 +23,30 @@ def code_values_for(
     }
 
 
-def xlsx_template(session: Session, version: DatasetVersion, *, language: str) -> bytes:
+def xlsx_template(
+    session: Session, version: DatasetVersion, *, language: templates.TemplateLanguage
+) -> bytes:
     """The Excel template of one version."""
-    from dargah.catalogue import templates  # TEMP until module lands
-
     document = as_document(version.dataset, version)
     return templates.xlsx_template(document, code_values_for(session, document), language=language)
 
 
-def csv_template(version: DatasetVersion, *, language: str) -> bytes:
+def csv_template(version: DatasetVersion, *, language: templates.TemplateLanguage) -> bytes:
     """The CSV template of one version."""
-    from dargah.catalogue import templates  # TEMP until module lands
-
     return templates.csv_template(as_document(version.dataset, version), language=language)
 
 
 def _published(session: Session) -> tuple[list[DatasetDocument], list[CodeListDocument]]:
     documents = []
     for dataset in list_datasets(session):
-        version = active_version(dataset)
-        if version is not None:
-            documents.append(as_document(dataset, version))
+        active = active_version(dataset)
+        if active is not None:
+            documents.append(as_document(dataset, active))
     used = sorted({slug for document in documents for slug in document.schema_.code_lists})
     lists = []
     for slug in used:
         code_list = codelists.get_code_list(session, slug)
-        version = codelists.active_version(code_list)
+        list_version = codelists.active_version(code_list)
         lists.append(
             CodeListDocument(
                 id=code_list.slug,
@@ -56,9 +54,9 @@ def _published(session: Session) -> tuple[list[DatasetDocument], list[CodeListDo
                 title_en=code_list.title_en,
                 description_fa=code_list.description_fa,
                 description_en=code_list.description_en,
-                version=version.version,
+                version=list_version.version,
                 source=code_list.source,
-                values=codelists.as_documents(codelists.values_of(session, version)),
+                values=codelists.as_documents(codelists.values_of(session, list_version)),
             )
         )
     return documents, lists
@@ -66,16 +64,12 @@ def _published(session: Session) -> tuple[list[DatasetDocument], list[CodeListDo
 
 def data_package(session: Session, *, base_url: str) -> dict[str, Any]:
     """The whole active catalogue as a Frictionless Data Package descriptor."""
-    from dargah.catalogue import exports  # TEMP until module lands
-
     documents, lists = _published(session)
     return exports.data_package(documents, lists, base_url=base_url)
 
 
 def dcat(session: Session, *, base_url: str, publisher: Sequence[str]) -> dict[str, Any]:
     """The whole active catalogue as DCAT-AP JSON-LD."""
-    from dargah.catalogue import exports  # TEMP until module lands
-
     documents, _ = _published(session)
     return exports.dcat_jsonld(
         documents, base_url=base_url, publisher_name_fa=publisher[0], publisher_name_en=publisher[1]

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 
 from dargah.access.policy import Permission, Principal
 from dargah.api.deps import SessionDep, SettingsDep, require
-from dargah.catalogue import codelists, presenters, publishing, service
+from dargah.catalogue import codelists, presenters, publishing, service, templates
 from dargah.catalogue.documents import DatasetDocument
 from dargah.catalogue.schemas import (
     CodeListOut,
@@ -37,7 +37,7 @@ router = APIRouter(tags=["catalogue"])
 Reader = Annotated[Principal, require(Permission.CATALOGUE_READ)]
 Writer = Annotated[Principal, require(Permission.CATALOGUE_WRITE)]
 Approver = Annotated[Principal, require(Permission.CATALOGUE_APPROVE)]
-Language = Literal["fa", "en", "names"]
+Language = templates.TemplateLanguage
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

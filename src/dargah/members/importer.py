@@ -120,6 +120,10 @@ def read_table(data: bytes, filename: str) -> list[dict[str, str]]:
     ]
 
 
+MAX_CELL_CHARS = 10_000
+"""No institution field comes near this; a longer cell means a broken file."""
+
+
 def _csv_rows(data: bytes) -> list[list[str]]:
     text = decode_text(data)
     try:
@@ -127,7 +131,11 @@ def _csv_rows(data: bytes) -> list[list[str]]:
     except csv.Error:
         dialect = csv.excel
     try:
-        return [list(row) for row in csv.reader(io.StringIO(text), dialect)]
+        rows = [list(row) for row in csv.reader(io.StringIO(text), dialect)]
+        # Our own limit: csv.field_size_limit is process-wide and other libraries raise it.
+        if any(len(cell) > MAX_CELL_CHARS for row in rows for cell in row):
+            raise csv.Error(f"a cell is longer than {MAX_CELL_CHARS} characters")
+        return rows
     except csv.Error as exc:  # binary content, stray line breaks, a cell over the limit
         raise InvalidInput(
             "فایل به شکل CSV خوانده نشد؛ آن را با قالب CSV (UTF-8) یا xlsx ذخیره کنید.",
