@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 
 from dargah import __version__
@@ -14,7 +18,10 @@ from dargah.config import Settings
 from dargah.db.schema import schema_status
 from dargah.db.session import Database
 from dargah.identity.router import router as identity_router
+from dargah.jobs.router import router as jobs_router
+from dargah.jobs.runner import start_background_worker
 from dargah.members.router import router as members_router
+from dargah.submissions.router import router as submissions_router
 from dargah.web.app import mount_portal
 
 API_PREFIX = "/api/v1"
@@ -42,6 +49,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
                 "طرح پایگاه داده قدیمی است؛ ابتدا `dargah db upgrade` را اجرا کنید."
             )
     app = FastAPI(
+        lifespan=_lifespan,
         title="Dargah — MSRT information exchange gateway",
         description=(
             "درگاه تبادل اطلاعات وزارت علوم، تحقیقات و فناوری. "
@@ -57,7 +65,34 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     install_problem_handlers(app)
     app.add_middleware(RequestContextMiddleware)
     app.include_router(health_router)
-    for router in (members_router, identity_router, audit_router, catalogue_router):
+    for router in (
+        members_router,
+        identity_router,
+        audit_router,
+        catalogue_router,
+        jobs_router,
+        submissions_router,
+    ):
         app.include_router(router, prefix=API_PREFIX)
     mount_portal(app, settings)
     return app
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Run the in-process job worker while the app serves (``jobs_in_process``).
+
+    The embedded setup needs no separate worker process; PostgreSQL deployments turn
+    this off and run `dargah worker` instead (several of them are safe together).
+    """
+    settings: Settings = app.state.settings
+    worker = (
+        start_background_worker(app.state.database, settings) if settings.jobs_in_process else None
+    )
+    app.state.job_worker = worker
+    try:
+        yield
+    finally:
+        if worker is not None:
+            # Waiting for a running job must not block the event loop.
+            await asyncio.to_thread(worker.stop)

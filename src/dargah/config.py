@@ -62,7 +62,16 @@ class Settings(BaseSettings):
     metrics_token: SecretStr | None = None
     default_language: Literal["fa", "en"] = "fa"
     check_schema_on_start: bool = True
+    # Background jobs: the web process runs one worker thread itself (the embedded setup);
+    # PostgreSQL deployments set this false and run `dargah worker` processes instead.
+    jobs_in_process: bool = True
+    jobs_concurrency: int = Field(default=1, ge=1, le=32)
+    jobs_lease_seconds: float = Field(default=60.0, ge=1.0, le=3600.0)
+    jobs_poll_seconds: float = Field(default=1.0, gt=0.0, le=60.0)
     config_file: Path | None = None
+    # An Ed25519 private key (PKCS#8 PEM, unencrypted) to sign receipts with, instead of
+    # the key the node generates and keeps encrypted in its database.
+    signing_key_file: Path | None = None
 
     @field_validator("database_url")
     @classmethod

@@ -9,7 +9,10 @@ from __future__ import annotations
 import dargah.audit.models
 import dargah.catalogue.models
 import dargah.identity.models
-import dargah.members.models  # noqa: F401
+import dargah.jobs.models
+import dargah.members.models
+import dargah.records.models
+import dargah.submissions.models  # noqa: F401
 from dargah.db.base import Base
 
 metadata = Base.metadata

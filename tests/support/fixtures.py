@@ -23,6 +23,9 @@ def settings(database: Database) -> Settings:
         environment="test",
         database_url=database.engine.url.render_as_string(hide_password=False),
         log_format="console",
+        # The in-process job worker would share the test's single connection; the jobs
+        # tests start workers of their own.
+        jobs_in_process=False,
     )
 
 

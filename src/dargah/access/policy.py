@@ -53,10 +53,19 @@ class Permission(enum.StrEnum):
     CATALOGUE_READ = "catalogue:read"
     CATALOGUE_WRITE = "catalogue:write"
     CATALOGUE_APPROVE = "catalogue:approve"
+    # Following background jobs; which jobs a caller sees is scoped in jobs.service.
+    JOBS_READ = "jobs:read"
+    JOBS_MANAGE = "jobs:manage"
+    # Sending data and reading one's submissions; the institution scope is checked in
+    # submissions.service.
+    SUBMISSIONS_WRITE = "submissions:write"
+    SUBMISSIONS_READ = "submissions:read"
     SELF = "self"
 
 
-_EVERYONE = frozenset({Permission.SELF, Permission.MEMBERS_READ, Permission.CATALOGUE_READ})
+_EVERYONE = frozenset(
+    {Permission.SELF, Permission.MEMBERS_READ, Permission.CATALOGUE_READ, Permission.JOBS_READ}
+)
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
@@ -68,9 +77,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.PEOPLE_READ,
         Permission.PEOPLE_WRITE,
         Permission.CATALOGUE_WRITE,
+        Permission.JOBS_MANAGE,
+        Permission.SUBMISSIONS_WRITE,
+        Permission.SUBMISSIONS_READ,
     },
     # Institution staff manage their own systems' keys; the scope check is below.
-    Role.INSTITUTION: _EVERYONE | {Permission.KEYS_MANAGE},
+    Role.INSTITUTION: _EVERYONE
+    | {Permission.KEYS_MANAGE, Permission.SUBMISSIONS_WRITE, Permission.SUBMISSIONS_READ},
     # HQ staff approve versions of the data sets their unit owns (scope checked there).
     Role.HQ: _EVERYONE | {Permission.CATALOGUE_APPROVE},
     Role.AUDITOR: _EVERYONE | {Permission.AUDIT_READ, Permission.PEOPLE_READ},

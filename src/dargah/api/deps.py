@@ -36,6 +36,7 @@ PUBLIC_ROUTES = frozenset(
         "/docs/oauth2-redirect",
         "/redoc",
         "/api/v1/auth/login",
+        "/api/v1/gateway/keys",
         "/login",
         "/static",
         "/lang/{language}",

@@ -39,6 +39,16 @@ class AuditAction(enum.StrEnum):
     DATASET_VERSION_APPROVED = "dataset_version.approved"
     DATASET_VERSION_REJECTED = "dataset_version.rejected"
     CODE_LIST_VERSION_CREATED = "code_list_version.created"
+    JOB_CANCELLED = "job.cancelled"
+    JOB_RETRIED = "job.retried"
+    SIGNING_KEY_CREATED = "signing_key.created"
+    SIGNING_KEY_ROTATED = "signing_key.rotated"
+    SUBMISSION_CREATED = "submission.created"
+    SUBMISSION_DUPLICATE = "submission.duplicate"
+    SUBMISSION_ACCEPTED = "submission.accepted"
+    SUBMISSION_REJECTED = "submission.rejected"
+    SUBMISSION_VALIDATED = "submission.validated"
+    SUBMISSION_REPORT_READ = "submission.report_read"
 
 
 AUDIT_ACTION_DESCRIPTIONS: dict[AuditAction, tuple[str, str]] = {
@@ -83,5 +93,33 @@ AUDIT_ACTION_DESCRIPTIONS: dict[AuditAction, tuple[str, str]] = {
     AuditAction.CODE_LIST_VERSION_CREATED: (
         "ایجاد نسخه جدید فهرست کد",
         "A new code-list version was created",
+    ),
+    AuditAction.JOB_CANCELLED: ("لغو کار پس‌زمینه", "A background job was cancelled"),
+    AuditAction.JOB_RETRIED: ("اجرای دوبارهٔ کار پس‌زمینه", "A background job was queued again"),
+    AuditAction.SIGNING_KEY_CREATED: (
+        "ایجاد کلید امضای درگاه",
+        "A gateway signing key was put into use",
+    ),
+    AuditAction.SIGNING_KEY_ROTATED: (
+        "تعویض کلید امضای درگاه",
+        "The gateway signing key was rotated",
+    ),
+    AuditAction.SUBMISSION_CREATED: ("ایجاد ارسال داده", "A submission was opened"),
+    AuditAction.SUBMISSION_DUPLICATE: (
+        "ارسال تکراری (همان محتوای پیشین)",
+        "A submission repeated the content the gateway already holds",
+    ),
+    AuditAction.SUBMISSION_ACCEPTED: (
+        "پذیرش و بارگذاری ارسال",
+        "A submission was accepted and loaded",
+    ),
+    AuditAction.SUBMISSION_REJECTED: ("رد ارسال", "A submission was rejected"),
+    AuditAction.SUBMISSION_VALIDATED: (
+        "بررسی ارسال بدون بارگذاری",
+        "A submission was validated without loading",
+    ),
+    AuditAction.SUBMISSION_REPORT_READ: (
+        "مشاهده گزارش خطاهای ارسال",
+        "A submission's findings (with cell values) were read",
     ),
 }

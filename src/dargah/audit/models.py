@@ -54,3 +54,27 @@ class AuditChainHead(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     last_seq: Mapped[int] = mapped_column(Integer, default=0)
     last_hash: Mapped[str] = mapped_column(String(64), default=GENESIS_HASH)
+
+
+class SigningKeyRecord(Base):
+    """An Ed25519 key the gateway signs receipts with; retired keys stay to verify old ones.
+
+    ``active`` is True on the one key in use and NULL on every retired key: the unique
+    constraint on it (NULLs never collide) lets at most one key be active, so two
+    workers racing to create the first key end with one, and the loser reads the
+    winner's. ``private_key`` is AES-256-GCM ciphertext under a key derived from the
+    node's secret (``audit.signing``), or NULL for a key read from
+    ``DARGAH_SIGNING_KEY_FILE``, whose private half never enters the database.
+    """
+
+    __tablename__ = "signing_keys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kid: Mapped[str] = mapped_column(String(32), unique=True)
+    algorithm: Mapped[str] = mapped_column(String(20))
+    public_key: Mapped[str] = mapped_column(String(64))
+    private_key: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(20))
+    active: Mapped[bool | None] = mapped_column(Boolean, unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

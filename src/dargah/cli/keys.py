@@ -1,4 +1,4 @@
-"""`dargah keys`: API keys of systems."""
+"""`dargah keys`: API keys of systems, and the gateway's own signing keys."""
 
 from __future__ import annotations
 
@@ -9,12 +9,18 @@ import typer
 from rich.table import Table
 
 from dargah.access.policy import Role
-from dargah.cli._common import actor, console, fail, open_database
+from dargah.audit import signing
+from dargah.cli._common import actor, console, fail, open_database, settings
 from dargah.errors import DargahError
 from dargah.identity import service
 from dargah.identity.schemas import ApiKeyCreate
 
 app = typer.Typer(help="API keys of systems.", no_args_is_help=True)
+signing_app = typer.Typer(
+    help="The gateway's Ed25519 keys that sign its receipts. / کلیدهای امضای درگاه",
+    no_args_is_help=True,
+)
+app.add_typer(signing_app, name="signing")
 
 
 @app.command("create")
@@ -77,3 +83,38 @@ def revoke_command(key_id: int) -> None:
         except DargahError as exc:
             raise fail(exc) from exc
     console.print(f"✓ key {key.prefix} revoked / باطل شد")
+
+
+@signing_app.command("list")
+def signing_list_command() -> None:
+    """List the gateway's signing keys: the active one first, then the retired ones."""
+    with open_database() as database, database.session() as session:
+        try:
+            keys = signing.published_keys(session, settings())
+        except DargahError as exc:
+            raise fail(exc) from exc
+    table = Table()
+    for column in ("kid", "algorithm", "public key (x)", "created", "retired"):
+        table.add_column(column)
+    for key in keys:
+        retired = "" if key.retired is None else key.retired.strftime("%Y-%m-%d %H:%M:%S")
+        table.add_row(
+            key.kid,
+            key.algorithm,
+            key.public_key,
+            key.created.strftime("%Y-%m-%d %H:%M:%S"),
+            retired or "active / فعال",
+        )
+    console.print(table)
+
+
+@signing_app.command("rotate")
+def signing_rotate_command() -> None:
+    """Retire the active signing key and start a new one; old receipts stay valid."""
+    with open_database() as database, database.session() as session:
+        try:
+            key = signing.rotate(session, actor(), settings())
+        except DargahError as exc:
+            raise fail(exc) from exc
+    console.print(f"✓ new signing key / کلید امضای تازه: {key.kid}")
+    console.print("  publish it again / دوباره منتشر کنید: dargah receipt keys")

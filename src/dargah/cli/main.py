@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import typer
 
-from dargah.cli import audit, catalogue, db, demo, keys, members, people, serve
+from dargah.cli import (
+    audit,
+    catalogue,
+    db,
+    demo,
+    jobs,
+    keys,
+    members,
+    people,
+    receipt,
+    serve,
+    worker,
+)
 
 app = typer.Typer(
     name="dargah",
@@ -17,10 +29,13 @@ app.add_typer(members.app, name="members")
 app.add_typer(people.app, name="people")
 app.add_typer(keys.app, name="keys")
 app.add_typer(audit.app, name="audit")
+app.add_typer(receipt.app, name="receipt")
 app.add_typer(catalogue.app, name="catalogue")
 app.add_typer(catalogue.codelists_app, name="codelists")
 app.add_typer(demo.app, name="demo")
+app.add_typer(jobs.app, name="jobs")
 app.command("serve")(serve.serve)
+app.command("worker")(worker.worker)
 
 if __name__ == "__main__":
     app()

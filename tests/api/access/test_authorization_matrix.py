@@ -63,6 +63,8 @@ FAMILIES: dict[str, tuple[str, str, dict[str, Any] | None, dict[str, str]]] = {
         {},
     ),
     "catalogue:approve": ("POST", "/api/v1/datasets/no_such_dataset/versions/1.0/approve", {}, {}),
+    "jobs:read": ("GET", "/api/v1/jobs", None, {}),
+    "jobs:manage": ("POST", "/api/v1/jobs/no-such-job/retry", {}, {}),
     "self": ("GET", "/api/v1/auth/me", None, {}),
 }
 
@@ -77,12 +79,21 @@ ALLOWED: dict[str, set[str]] = {
         "people:write",
         "catalogue:read",
         "catalogue:write",
+        "jobs:read",
+        "jobs:manage",
         "self",
     },
-    "institution": {"members:read", "catalogue:read", "keys:manage", "self"},
-    "hq": {"members:read", "catalogue:read", "catalogue:approve", "self"},
-    "auditor": {"members:read", "catalogue:read", "people:read", "audit:read", "self"},
-    "agency": {"members:read", "catalogue:read", "self"},
+    "institution": {"members:read", "catalogue:read", "keys:manage", "jobs:read", "self"},
+    "hq": {"members:read", "catalogue:read", "catalogue:approve", "jobs:read", "self"},
+    "auditor": {
+        "members:read",
+        "catalogue:read",
+        "people:read",
+        "audit:read",
+        "jobs:read",
+        "self",
+    },
+    "agency": {"members:read", "catalogue:read", "jobs:read", "self"},
 }
 
 

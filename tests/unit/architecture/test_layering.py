@@ -21,7 +21,10 @@ LAYERS: list[set[str]] = [
     {"audit"},
     {"members"},
     {"identity"},
+    {"jobs"},  # the job queue: below every domain that enqueues work or handles it
     {"catalogue"},
+    {"records"},  # typed record tables, filled by submissions and read by queries
+    {"submissions"},
     {"api"},
     {"tables", "demo"},
     {"web", "app", "asgi"},

@@ -10,6 +10,11 @@ from dargah.tables import metadata
 config = context.config
 
 
+def _managed(name: str | None, type_: str, _parent: object) -> bool:
+    """Record tables (``rec_*``) are made at run time from the catalogue, not here."""
+    return not (type_ == "table" and name is not None and name.startswith("rec_"))
+
+
 def run_migrations_online() -> None:
     """Run every pending migration in one transaction per run."""
     engine = config.attributes.get("engine")
@@ -21,6 +26,7 @@ def run_migrations_online() -> None:
             target_metadata=metadata,
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
+            include_name=_managed,
         )
         with context.begin_transaction():
             context.run_migrations()

@@ -1,0 +1,1 @@
+"""The records store: typed tables per data-set version, with history."""

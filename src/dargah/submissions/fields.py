@@ -1,0 +1,410 @@
+"""Turning the text of one column into typed, normalised values, with findings.
+
+Work is done in columns. Where a vectorised check can accept a value exactly as the
+Persian toolkit would (a 10-digit national id with the right check digit), it does;
+everything else goes through the toolkit once per *distinct* value, so a column of a
+million rows with a few thousand distinct names costs a few thousand Python calls,
+and the messages are the toolkit's own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Final
+
+import polars as pl
+
+from dargah.catalogue.documents import CodeValueDocument
+from dargah.catalogue.schema import DargahType, SchemaField
+from dargah.persian import (
+    PersianValueError,
+    match_key,
+    normalize,
+    parse_jalali_date,
+    validate_iban,
+    validate_legal_entity_id,
+    validate_mobile,
+    validate_national_id,
+    validate_postal_code,
+)
+from dargah.submissions import issues
+from dargah.submissions.issues import FindingText
+
+# Every Unicode decimal digit a registrar's keyboard produces, mapped to ASCII.
+_DIGITS_FROM: Final = [*"۰۱۲۳۴۵۶۷۸۹", *"٠١٢٣٤٥٦٧٨٩"]
+_DIGITS_TO: Final = [*"0123456789", *"0123456789"]
+# Grouping characters people put inside numbers and ids.
+_GROUPING_RE: Final = r"[\s,٬'’_\-\u200c\u200e\u200f\u202a-\u202e]"
+
+STORAGE_DTYPE: Final[dict[str, type[pl.DataType]]] = {
+    "string": pl.String,
+    "integer": pl.Int64,
+    "number": pl.Float64,
+    "boolean": pl.Boolean,
+    "date": pl.Date,
+}
+
+_TRUE: Final = {"1", "true", "yes", "y", "بله", "بلی", "آری", "اری", "دارد", "هست", "درست", "✓"}
+_FALSE: Final = {"0", "false", "no", "n", "خیر", "نه", "ندارد", "نیست", "نادرست", "✗"}
+_BOOLEAN_KEYS: Final = {match_key(word): True for word in _TRUE} | {
+    match_key(word): False for word in _FALSE
+}
+_ISO_DATE: Final = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+
+def storage_dtype(field: SchemaField) -> type[pl.DataType]:
+    """The polars type a field's values are stored as."""
+    return STORAGE_DTYPE[field.type]
+
+
+@dataclass(frozen=True)
+class Converted:
+    """A column's typed values (null where empty or wrong) and its findings."""
+
+    values: pl.Series
+    issues: pl.DataFrame
+
+
+class CodeLookup:
+    """Resolves what people type in a code column (code, label, alias) to the code."""
+
+    def __init__(self, values: Sequence[CodeValueDocument]) -> None:
+        self._by_key: dict[str, tuple[str, bool]] = {}
+        self.attributes: dict[str, dict[str, Any]] = {}
+        self.deprecated = [value.code for value in values if value.deprecated]
+        # Codes first, then labels and aliases; the first claim on a key wins so an
+        # alias can never shadow a real code.
+        for value in values:
+            self._by_key.setdefault(value.code, (value.code, value.deprecated))
+            self.attributes[value.code] = value.attributes
+        for value in sorted(values, key=lambda item: item.deprecated):
+            for text in (value.code, value.label_fa, value.label_en, *value.aliases):
+                key = match_key(text)
+                if key:
+                    self._by_key.setdefault(key, (value.code, value.deprecated))
+
+    def resolve(self, text: str) -> tuple[str, bool] | None:
+        """``(code, deprecated)`` for what was typed, or None if nothing matches."""
+        return self._by_key.get(text) or self._by_key.get(match_key(text))
+
+
+def ascii_digits(column: pl.Expr) -> pl.Expr:
+    """Persian and Arabic-Indic digits to ASCII, vectorised."""
+    return column.str.replace_many(_DIGITS_FROM, _DIGITS_TO)
+
+
+def _blank_to_null(series: pl.Series) -> pl.Series:
+    stripped = series.str.strip_chars()
+    return pl.select(pl.when(stripped.str.len_bytes() > 0).then(stripped)).to_series()
+
+
+def _per_unique(
+    series: pl.Series,
+    convert: Callable[[str], Any],
+    dtype: type[pl.DataType],
+    fallback: FindingText,
+) -> tuple[pl.Series, pl.Series, pl.Series, pl.Series]:
+    """Apply ``convert`` once per distinct value.
+
+    Returns the converted values and, per row, the finding code and messages (null
+    when the value converted). ``convert`` raises ``PersianValueError`` or
+    ``ValueError`` for a bad value; the toolkit's code and messages are kept.
+    """
+    distinct = series.drop_nulls().unique()
+    keys: list[str] = []
+    results: list[Any] = []
+    codes: list[str | None] = []
+    texts_fa: list[str | None] = []
+    texts_en: list[str | None] = []
+    for text in distinct.to_list():
+        keys.append(text)
+        try:
+            results.append(convert(text))
+            codes.append(None)
+            texts_fa.append(None)
+            texts_en.append(None)
+        except PersianValueError as exc:
+            results.append(None)
+            codes.append(exc.code)
+            texts_fa.append(exc.message_fa)
+            texts_en.append(exc.message_en)
+        except ValueError:
+            results.append(None)
+            codes.append(fallback.code)
+            texts_fa.append(fallback.message_fa)
+            texts_en.append(fallback.message_en)
+    mapping = pl.DataFrame(
+        {"key": keys, "result": results, "code": codes, "fa": texts_fa, "en": texts_en},
+        schema={
+            "key": pl.String,
+            "result": dtype,
+            "code": pl.String,
+            "fa": pl.String,
+            "en": pl.String,
+        },
+    )
+    joined = (
+        series.rename("key").to_frame().join(mapping, on="key", how="left", maintain_order="left")
+    )
+    return joined["result"], joined["code"], joined["fa"], joined["en"]
+
+
+def _type_findings(
+    rows: pl.Series,
+    raw: pl.Series,
+    codes: pl.Series,
+    texts_fa: pl.Series,
+    texts_en: pl.Series,
+    field: str,
+) -> pl.DataFrame:
+    frame = pl.DataFrame(
+        {"row": rows, "value": raw, "code": codes, "message_fa": texts_fa, "message_en": texts_en}
+    ).filter(pl.col("code").is_not_null())
+    return frame.select(
+        pl.col("row").cast(pl.Int64),
+        pl.lit(field, dtype=pl.String).alias("field"),
+        pl.col("value").cast(pl.String),
+        pl.col("code"),
+        pl.lit(None, dtype=pl.String).alias("rule_id"),
+        pl.lit(issues.ERROR, dtype=pl.String).alias("severity"),
+        pl.col("message_fa"),
+        pl.col("message_en"),
+    )
+
+
+def _fixed_findings(
+    rows: pl.Series, raw: pl.Series, failed: pl.Series, field: str, text: FindingText
+) -> pl.DataFrame:
+    return issues.issue_frame(rows.filter(failed), raw.filter(failed), field=field, text=text)
+
+
+def _normalise_text(series: pl.Series) -> pl.Series:
+    values, _, _, _ = _per_unique(series, normalize, pl.String, issues.PATTERN)
+    return pl.select(pl.when(values.str.len_bytes() > 0).then(values)).to_series()
+
+
+def _compact_digits(series: pl.Series) -> pl.Series:
+    return pl.select(ascii_digits(pl.lit(series)).str.replace_all(_GROUPING_RE, "")).to_series()
+
+
+def _national_ids(series: pl.Series) -> tuple[pl.Series, pl.Series | None]:
+    """Vectorised accept of well-formed ids; the rest get the toolkit's verdict."""
+    compact = _compact_digits(series)
+    padded = pl.select(
+        pl.when(compact.str.contains(r"^\d{8,10}$")).then(compact.str.zfill(10))
+    ).to_series()
+    digits = [padded.str.slice(i, 1).cast(pl.Int64, strict=False) for i in range(10)]
+    total = digits[0] * 10
+    for index in range(1, 9):
+        total = total + digits[index] * (10 - index)
+    remainder = total % 11
+    check = pl.select(
+        pl.when(pl.lit(remainder) < 2).then(pl.lit(remainder)).otherwise(11 - pl.lit(remainder))
+    ).to_series()
+    # Ten equal digits pass the checksum; refuse them explicitly (no regex backrefs).
+    repeated = padded.is_in([digit * 10 for digit in "0123456789"])
+    good = padded.is_not_null() & (check == digits[9]).fill_null(False) & ~repeated
+    if good.all():
+        return padded, None
+    return padded, good
+
+
+def _numbers(series: pl.Series) -> pl.Series:
+    cleaned = pl.select(
+        ascii_digits(pl.lit(series))
+        .str.replace_all("٫", ".")
+        .str.replace_all("/", ".", literal=True)
+        .str.replace_all(_GROUPING_RE, "")
+    ).to_series()
+    return cleaned
+
+
+def convert_field(
+    field: SchemaField,
+    raw: pl.Series,
+    rows: pl.Series,
+    *,
+    codes: CodeLookup | None = None,
+) -> Converted:
+    """Normalise and type one column; report the values that are wrong or missing.
+
+    ``raw`` is the column as read (strings, null for empty cells); ``rows`` the row
+    numbers as in the file. Constraints of the field are checked here too.
+    """
+    name = field.name
+    text = _blank_to_null(raw)
+    findings: list[pl.DataFrame] = []
+    kind = field.dargah_type
+    values: pl.Series
+
+    if kind in (DargahType.TEXT, DargahType.PERSIAN_TEXT):
+        values = _normalise_text(text)
+    elif kind is DargahType.IDENTIFIER:
+        plain = pl.select(ascii_digits(pl.lit(text)).str.strip_chars()).to_series()
+        values = _normalise_text(plain)
+    elif kind is DargahType.NATIONAL_ID:
+        values, good = _national_ids(text)
+        if good is not None:
+            bad = text.is_not_null() & ~good
+            _, code, fa, en = _per_unique(
+                text.filter(bad), validate_national_id, pl.String, issues.PATTERN
+            )
+            findings.append(_type_findings(rows.filter(bad), text.filter(bad), code, fa, en, name))
+            values = pl.select(pl.when(good).then(values)).to_series()
+    elif kind in (
+        DargahType.LEGAL_ENTITY_ID,
+        DargahType.POSTAL_CODE,
+        DargahType.IBAN,
+        DargahType.MOBILE,
+    ):
+        validator: Callable[[str], str] = {
+            DargahType.LEGAL_ENTITY_ID: validate_legal_entity_id,
+            DargahType.POSTAL_CODE: validate_postal_code,
+            DargahType.IBAN: validate_iban,
+            DargahType.MOBILE: validate_mobile,
+        }[kind]
+        values, code, fa, en = _per_unique(text, validator, pl.String, issues.PATTERN)
+        findings.append(_type_findings(rows, text, code, fa, en, name))
+    elif kind is DargahType.EMAIL:
+        values = text.str.to_lowercase()
+        failed = values.is_not_null() & ~values.str.contains(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+        findings.append(_fixed_findings(rows, text, failed, name, issues.EMAIL))
+        values = pl.select(pl.when(~failed).then(values)).to_series()
+    elif kind is DargahType.URL:
+        failed = text.is_not_null() & ~text.str.contains(r"^https?://\S+$")
+        findings.append(_fixed_findings(rows, text, failed, name, issues.URL))
+        values = pl.select(pl.when(~failed).then(text)).to_series()
+    elif kind is DargahType.CODE:
+        lookup = codes
+        if lookup is None:
+            raise KeyError(f"code list {field.code_list} not supplied for field {name}")
+        values, code, fa, en = _per_unique(
+            text, lambda typed: _resolve_code(lookup, typed), pl.String, issues.CODE_UNKNOWN
+        )
+        findings.append(_type_findings(rows, text, code, fa, en, name))
+        deprecated = values.is_in(lookup.deprecated)
+        if deprecated.any():
+            findings.append(
+                issues.issue_frame(
+                    rows.filter(deprecated),
+                    text.filter(deprecated),
+                    field=name,
+                    text=issues.CODE_DEPRECATED,
+                    severity=issues.WARNING,
+                )
+            )
+    elif kind is DargahType.JALALI_DATE:
+        values, code, fa, en = _per_unique(text, _jalali_or_iso, pl.Date, issues.DATE)
+        findings.append(_type_findings(rows, text, code, fa, en, name))
+    elif kind is DargahType.DATE:
+        values, code, fa, en = _per_unique(text, _iso_date, pl.Date, issues.DATE)
+        findings.append(_type_findings(rows, text, code, fa, en, name))
+    elif kind is DargahType.ACADEMIC_TERM:
+        cleaned = pl.select(
+            ascii_digits(pl.lit(text)).str.replace_all(r"\s*[/_.\s]\s*|\s*-\s*", "-")
+        ).to_series()
+        failed = cleaned.is_not_null() & ~cleaned.str.contains(r"^1[34]\d\d-[123]$")
+        findings.append(_fixed_findings(rows, text, failed, name, issues.TERM))
+        values = pl.select(pl.when(~failed).then(cleaned)).to_series()
+    elif kind is DargahType.BOOLEAN:
+        values, code, fa, en = _per_unique(text, _boolean, pl.Boolean, issues.BOOLEAN)
+        findings.append(_type_findings(rows, text, code, fa, en, name))
+    else:  # numbers
+        cleaned = _numbers(text)
+        if kind is DargahType.PERCENT:
+            cleaned = cleaned.str.strip_chars_end("%٪")
+        as_float = cleaned.cast(pl.Float64, strict=False)
+        if kind in (DargahType.NUMBER, DargahType.PERCENT):
+            failed = cleaned.is_not_null() & as_float.is_null()
+            findings.append(_fixed_findings(rows, text, failed, name, issues.NUMBER))
+            values = as_float
+        else:
+            whole = as_float.is_not_null() & (as_float == as_float.round(0))
+            text_fail = {
+                DargahType.MONEY_RIAL: issues.MONEY,
+                DargahType.YEAR: issues.YEAR,
+            }.get(kind, issues.INTEGER)
+            failed = cleaned.is_not_null() & ~whole.fill_null(False)
+            findings.append(_fixed_findings(rows, text, failed, name, text_fail))
+            as_int = cleaned.cast(pl.Int64, strict=False)
+            values = pl.select(
+                pl.when(as_int.is_not_null())
+                .then(as_int)
+                .otherwise(pl.when(whole).then(as_float.cast(pl.Int64, strict=False)))
+            ).to_series()
+            if kind is DargahType.YEAR:
+                wrong = values.is_not_null() & ~values.is_between(1300, 1500)
+                findings.append(_fixed_findings(rows, text, wrong, name, issues.YEAR))
+                values = pl.select(pl.when(~wrong).then(values)).to_series()
+
+    values = values.cast(storage_dtype(field)).rename(name)
+    findings.extend(_constraint_findings(field, values, text, rows))
+    return Converted(
+        values=values, issues=pl.concat(findings) if findings else issues.empty_issues()
+    )
+
+
+def _resolve_code(lookup: CodeLookup, typed: str) -> str:
+    found = lookup.resolve(typed)
+    if found is None:
+        raise ValueError(typed)
+    return found[0]
+
+
+def _jalali_or_iso(typed: str) -> date:
+    # Excel date cells arrive as ISO Gregorian text; a Jalali year is never above 1500.
+    matched = _ISO_DATE.match(typed)
+    if matched and int(matched.group(1)) > 1800:
+        return _iso_date(typed)
+    return parse_jalali_date(typed)
+
+
+def _iso_date(typed: str) -> date:
+    matched = _ISO_DATE.match(normalize(typed))
+    if not matched:
+        raise ValueError(typed)
+    year, month, day = (int(part) for part in matched.groups())
+    return date(year, month, day)
+
+
+def _boolean(typed: str) -> bool:
+    found = _BOOLEAN_KEYS.get(match_key(typed))
+    if found is None:
+        raise ValueError(typed)
+    return found
+
+
+def _constraint_findings(
+    field: SchemaField, values: pl.Series, raw: pl.Series, rows: pl.Series
+) -> list[pl.DataFrame]:
+    rules = field.constraints
+    name = field.name
+    findings = []
+    if rules.required:
+        missing = raw.is_null()
+        if missing.any():
+            findings.append(_fixed_findings(rows, raw, missing, name, issues.REQUIRED))
+    checks: list[tuple[pl.Series, FindingText]] = []
+    if values.dtype.is_numeric():
+        if rules.minimum is not None:
+            checks.append((values < rules.minimum, issues.MINIMUM))
+        if rules.maximum is not None:
+            checks.append((values > rules.maximum, issues.MAXIMUM))
+    if values.dtype == pl.String:
+        if rules.min_length is not None:
+            checks.append((values.str.len_chars() < rules.min_length, issues.MIN_LENGTH))
+        if rules.max_length is not None:
+            checks.append((values.str.len_chars() > rules.max_length, issues.MAX_LENGTH))
+        if rules.pattern is not None:
+            checks.append((~values.str.contains(f"^(?:{rules.pattern})$"), issues.PATTERN))
+    if rules.enum is not None:
+        allowed = [str(item) for item in rules.enum]
+        checks.append((~values.cast(pl.String).is_in(allowed), issues.ENUM))
+    for failed, text in checks:
+        failed = failed.fill_null(False)
+        if failed.any():
+            findings.append(_fixed_findings(rows, raw, failed, name, text))
+    return findings

@@ -1,0 +1,152 @@
+"""The pass over a file: read a batch, validate it, load what may be loaded, repeat.
+
+Memory stays bounded by the batch size: findings beyond ``MAX_STORED_FINDINGS`` are
+counted, not kept. The same pass serves the gateway (with a loader) and the offline
+``dargah push --validate-only`` (without one).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Final
+
+import polars as pl
+
+from dargah.catalogue.documents import DatasetDocument
+from dargah.errors import InvalidInput
+from dargah.persian import match_key
+from dargah.records.store import SliceLoader
+from dargah.submissions import issues
+from dargah.submissions.headers import HeaderMatch, match_headers
+from dargah.submissions.readers import TableSource
+from dargah.submissions.validation import ACTION, ACTION_HEADERS, ROW, BatchValidator
+
+MAX_STORED_FINDINGS: Final = 100_000
+BATCH_ROWS: Final = 100_000
+
+Progress = Callable[[int, float], None]
+"""Called after each batch with rows done so far and rows per second."""
+
+
+@dataclass
+class PassOutcome:
+    """What one pass over a file found and did."""
+
+    columns: dict[str, str]  # header text → field name
+    received: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    errors: int = 0
+    warnings: int = 0
+    counts: Counter[str] = field(default_factory=Counter)
+    findings: list[pl.DataFrame] = field(default_factory=list)
+    stored: int = 0
+    loaded: bool = False
+
+    @property
+    def findings_frame(self) -> pl.DataFrame:
+        """The kept findings, in file order."""
+        if not self.findings:
+            return issues.empty_issues()
+        return pl.concat(self.findings).sort("row", nulls_last=False, maintain_order=True)
+
+
+def check_headers(source: TableSource, document: DatasetDocument) -> tuple[HeaderMatch, int | None]:
+    """Match the file's headers to the schema; refuse files that cannot be read as it.
+
+    Returns the match and the index of the action column, if the file has one.
+    """
+    headers = list(source.headers)
+    action_index = next(
+        (index for index, text in enumerate(headers) if match_key(text) in ACTION_HEADERS), None
+    )
+    rest = [text if index != action_index else "" for index, text in enumerate(headers)]
+    matched = match_headers(rest, document.schema_)
+    unknown = [text for text in matched.unknown if text]
+    if unknown or matched.missing_required or matched.duplicates:
+        raise InvalidInput(
+            "سرستون‌های فایل با تعریف مجموعه‌داده نمی‌خواند.",
+            "The file's headers do not match the data set's definition.",
+            code="submission_headers",
+            details={
+                "unknown": unknown,
+                "missing_required": matched.missing_required,
+                "missing_optional": matched.missing_optional,
+                "duplicates": matched.duplicates,
+                "expected": [
+                    {"name": item.name, "title": item.title, "title_en": item.title_en}
+                    for item in document.schema_.fields
+                ],
+            },
+        )
+    return matched, action_index
+
+
+def run_pass(
+    source: TableSource,
+    validator: BatchValidator,
+    *,
+    loader: SliceLoader | None,
+    all_or_nothing: bool,
+    progress: Progress | None = None,
+    batch_rows: int = BATCH_ROWS,
+) -> PassOutcome:
+    """Validate every batch and load the accepted rows while loading is allowed.
+
+    Under all-or-nothing, loading stops at the first error (the caller then rolls the
+    transaction back) but validation goes on so the report is complete.
+    """
+    matched, action_index = check_headers(source, validator.document)
+    renames = dict(matched.columns)
+    if action_index is not None:
+        renames[f"c{action_index}"] = ACTION
+    outcome = PassOutcome(
+        columns={source.headers[int(column[1:])]: name for column, name in sorted(renames.items())}
+    )
+    loading = loader is not None
+    started = time.perf_counter()
+    for raw in source.batches(batch_rows):
+        batch = raw.select([ROW, *renames]).rename(renames)
+        checked = validator.validate(batch)
+        _count(outcome, checked.issues)
+        accepted = int(checked.accepted.sum())
+        outcome.received += batch.height
+        outcome.accepted += accepted
+        outcome.rejected += batch.height - accepted
+        if all_or_nothing and outcome.rejected:
+            loading = False
+        if loading and loader is not None:
+            loader.load(checked.accepted_rows)
+        if progress is not None:
+            elapsed = max(time.perf_counter() - started, 1e-9)
+            progress(outcome.received, outcome.received / elapsed)
+    _count(outcome, validator.submission_findings())
+    if all_or_nothing and outcome.rejected:
+        outcome.accepted = 0
+        outcome.rejected = outcome.received
+    outcome.loaded = loading and loader is not None and outcome.accepted > 0
+    return outcome
+
+
+def _count(outcome: PassOutcome, found: pl.DataFrame) -> None:
+    if not found.height:
+        return
+    for code, count in found.group_by("code").len().iter_rows():
+        outcome.counts[str(code)] += int(count)
+    by_severity = dict(found.group_by("severity").len().iter_rows())
+    outcome.errors += int(by_severity.get(issues.ERROR, 0))
+    outcome.warnings += int(by_severity.get(issues.WARNING, 0))
+    room = MAX_STORED_FINDINGS - outcome.stored
+    if room > 0:
+        kept = found.head(room)
+        outcome.findings.append(kept)
+        outcome.stored += kept.height
+
+
+def header_columns(columns: dict[str, str], fields: Sequence[str]) -> dict[str, str]:
+    """Field name → header text as the file had it (for the report's column)."""
+    by_field = {name: header for header, name in columns.items()}
+    return {name: by_field.get(name, name) for name in fields}

@@ -1,0 +1,395 @@
+"""HTTP routes of submissions: open, upload (resumable), complete, follow, report, receipt.
+
+Upload protocol (resumable, in the manner of tus): ``PATCH /submissions/{id}/body``
+with ``Upload-Offset: <bytes already received>`` appends a piece; ``GET`` on the
+submission reports ``size_bytes`` so an interrupted client resumes from there.
+``PUT /submissions/{id}/body`` sends the whole body in one streamed request.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Header, Query, Request, Response, status
+from fastapi.responses import JSONResponse
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+
+from dargah.access.policy import Permission, Principal
+from dargah.api.deps import SessionDep, SettingsDep, purpose_of, require
+from dargah.audit import service as audit
+from dargah.audit.events import AuditAction
+from dargah.catalogue.templates import neutralise_formula
+from dargah.db.session import Database, atomic
+from dargah.errors import InvalidInput
+from dargah.members import service as members
+from dargah.members.models import Member
+from dargah.submissions import service
+from dargah.submissions.models import (
+    SUBMISSION_STATUS_LABELS,
+    Submission,
+    SubmissionFinding,
+    SubmissionStatus,
+)
+from dargah.submissions.schemas import (
+    Counts,
+    FindingOut,
+    ReportOut,
+    SubmissionCreate,
+    SubmissionOut,
+)
+
+router = APIRouter(tags=["submissions"])
+
+Sender = Annotated[Principal, require(Permission.SUBMISSIONS_WRITE)]
+Reader = Annotated[Principal, require(Permission.SUBMISSIONS_READ)]
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_PIECE = 8 * 1024 * 1024  # a streamed body is stored in pieces of this size
+INLINE_LIMIT = 20 * 1024 * 1024
+"""Bodies up to this size are processed within the completing request."""
+
+
+def submission_out(session: Any, submission: Submission) -> SubmissionOut:
+    """The API form of a submission."""
+    institution = session.get(Member, submission.institution_id)
+    fa, en = SUBMISSION_STATUS_LABELS[SubmissionStatus(submission.status)]
+    base = f"/api/v1/submissions/{submission.id}"
+    return SubmissionOut(
+        id=submission.id,
+        dataset=submission.dataset_slug,
+        version=submission.version,
+        institution=institution.identifier if institution else str(submission.institution_id),
+        period=submission.period,
+        mode=submission.mode,
+        policy=submission.policy,
+        status=submission.status,
+        status_fa=fa,
+        status_en=en,
+        validate_only=submission.validate_only,
+        filename=submission.filename,
+        size_bytes=submission.size_bytes,
+        content_hash=submission.content_hash,
+        counts=Counts(
+            received=submission.received,
+            accepted=submission.accepted,
+            rejected=submission.rejected,
+            inserted=submission.inserted,
+            updated=submission.updated,
+            unchanged=submission.unchanged,
+            closed=submission.closed,
+            errors=submission.errors,
+            warnings=submission.warnings,
+        ),
+        finding_counts=submission.finding_counts or {},
+        progress_rows=submission.progress_done,
+        rows_per_s=submission.rows_per_s,
+        same_as=submission.same_as_id,
+        failure=(
+            {
+                "code": submission.failure_code,
+                "message_fa": submission.failure_fa,
+                "message_en": submission.failure_en,
+                **(submission.columns or {}),
+            }
+            if submission.failure_code
+            else None
+        ),
+        created_at=submission.created_at,
+        received_at=submission.received_at,
+        finished_at=submission.finished_at,
+        links={
+            "self": base,
+            "body": f"{base}/body",
+            "complete": f"{base}/complete",
+            "report": f"{base}/report",
+            "receipt": f"{base}/receipt",
+        },
+    )
+
+
+@router.post(
+    "/submissions",
+    response_model=SubmissionOut,
+    status_code=status.HTTP_201_CREATED,
+    summary="Open a submission",
+)
+def create_submission(
+    session: SessionDep, principal: Sender, data: SubmissionCreate
+) -> SubmissionOut:
+    """Open a submission for (data set, version, institution, period, mode)."""
+    if data.institution is not None:
+        institution_id = members.get_member(session, data.institution).id
+    elif principal.institution_id is not None:
+        institution_id = principal.institution_id
+    else:
+        raise InvalidInput(
+            "موسسه‌ای را که داده برای آن است مشخص کنید.",
+            "Name the institution the data is for.",
+            code="institution_required",
+        )
+    submission = service.create_submission(
+        session,
+        principal=principal,
+        dataset_slug=data.dataset,
+        institution_id=institution_id,
+        period=data.period,
+        mode=data.mode,
+        policy=data.policy,
+        version=data.version,
+        filename=data.filename,
+        source_format=data.format,
+        encoding=data.encoding,
+        validate_only=data.validate_only,
+    )
+    return submission_out(session, submission)
+
+
+@router.get("/submissions", response_model=list[SubmissionOut], summary="List submissions")
+def list_submissions(
+    session: SessionDep,
+    principal: Reader,
+    dataset: str | None = None,
+    period: str | None = None,
+    institution: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> list[SubmissionOut]:
+    """Submissions the caller may see, newest first."""
+    institution_id = members.get_member(session, institution).id if institution else None
+    rows = service.list_submissions(
+        session,
+        principal=principal,
+        institution_id=institution_id,
+        dataset_slug=dataset,
+        period=period,
+        limit=limit,
+    )
+    return [submission_out(session, row) for row in rows]
+
+
+@router.get("/submissions/{submission_id}", response_model=SubmissionOut)
+def get_submission(session: SessionDep, principal: Reader, submission_id: int) -> SubmissionOut:
+    """A submission's status, counts and progress; ``size_bytes`` is where uploads resume."""
+    return submission_out(
+        session, service.get_submission(session, submission_id, principal=principal)
+    )
+
+
+@router.patch("/submissions/{submission_id}/body", response_model=SubmissionOut)
+async def append_body(
+    request: Request,
+    session: SessionDep,
+    principal: Sender,
+    submission_id: int,
+    upload_offset: Annotated[int, Header(ge=0)],
+) -> SubmissionOut:
+    """Append one piece of the body at ``Upload-Offset`` (resumable upload)."""
+    data = await request.body()
+    submission = service.get_submission(session, submission_id, principal=principal)
+    service.append_chunk(session, submission, principal=principal, offset=upload_offset, data=data)
+    return submission_out(session, submission)
+
+
+@router.put("/submissions/{submission_id}/body", response_model=SubmissionOut)
+async def put_body(
+    request: Request, session: SessionDep, principal: Sender, submission_id: int
+) -> SubmissionOut:
+    """Send the whole body in one request; it is streamed and stored in pieces."""
+    submission = service.get_submission(session, submission_id, principal=principal)
+    piece = bytearray()
+    async for data in request.stream():
+        piece += data
+        while len(piece) >= _PIECE:
+            service.append_chunk(
+                session,
+                submission,
+                principal=principal,
+                offset=submission.size_bytes,
+                data=bytes(piece[:_PIECE]),
+            )
+            del piece[:_PIECE]
+    if piece:
+        service.append_chunk(
+            session,
+            submission,
+            principal=principal,
+            offset=submission.size_bytes,
+            data=bytes(piece),
+        )
+    return submission_out(session, submission)
+
+
+@router.post(
+    "/submissions/{submission_id}/complete",
+    response_model=SubmissionOut,
+    responses={202: {"model": SubmissionOut}},
+)
+def complete(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: Sender,
+    submission_id: int,
+) -> Response:
+    """Close the body and process it: inline when small, otherwise as a job (202)."""
+    submission = service.get_submission(session, submission_id, principal=principal)
+    submission = service.complete_upload(session, submission, principal=principal)
+    if submission.status != SubmissionStatus.QUEUED.value:
+        return JSONResponse(submission_out(session, submission).model_dump(mode="json"))
+    database: Database = request.app.state.database
+    if submission.size_bytes <= INLINE_LIMIT:
+        done = service.process_submission(
+            database, submission.id, settings=settings, principal=principal
+        )
+        session.expire_all()
+        refreshed = service.get_submission(session, done.id, principal=principal)
+        return JSONResponse(submission_out(session, refreshed).model_dump(mode="json"))
+    service.enqueue_processing(session, submission, principal=principal)
+    return JSONResponse(
+        submission_out(session, submission).model_dump(mode="json"),
+        status_code=status.HTTP_202_ACCEPTED,
+    )
+
+
+@router.get("/submissions/{submission_id}/receipt", summary="The signed receipt")
+def receipt(session: SessionDep, principal: Reader, submission_id: int) -> JSONResponse:
+    """The receipt signed by the gateway (verify with ``dargah receipt verify``)."""
+    submission = service.get_submission(session, submission_id, principal=principal)
+    if submission.receipt is None:
+        raise InvalidInput(
+            "رسید پس از پایان پردازش صادر می‌شود.",
+            "The receipt is issued when processing ends.",
+            code="receipt_not_ready",
+        )
+    return JSONResponse(submission.receipt)
+
+
+@router.get(
+    "/submissions/{submission_id}/report",
+    response_model=ReportOut,
+    responses={200: {"content": {"text/csv": {}, XLSX_TYPE: {}}}},
+)
+def report(
+    request: Request,
+    session: SessionDep,
+    principal: Reader,
+    submission_id: int,
+    format: Literal["json", "csv", "xlsx"] = "json",
+    limit: Annotated[int, Query(ge=1, le=100_000)] = 1000,
+) -> Response:
+    """The findings with row, column, value, code, rule, severity and both messages.
+
+    Values may be personal data, so reading the report is audited with its purpose.
+    """
+    submission = service.get_submission(session, submission_id, principal=principal)
+    purpose = purpose_of(request, default="correcting a submission")
+    with atomic(session):
+        audit.record(
+            session,
+            principal=principal,
+            action=AuditAction.SUBMISSION_REPORT_READ,
+            entity_type="submission",
+            entity_id=submission.id,
+            purpose=purpose,
+            personal_data=True,
+            details={"format": format},
+        )
+    findings = service.findings_of(session, submission, limit=None if format != "json" else limit)
+    if format == "csv":
+        return Response(
+            _report_csv(findings),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": _attachment(submission, "csv")},
+        )
+    if format == "xlsx":
+        return Response(
+            _report_xlsx(findings),
+            media_type=XLSX_TYPE,
+            headers={"Content-Disposition": _attachment(submission, "xlsx")},
+        )
+    body = ReportOut(
+        submission=submission_out(session, submission),
+        findings=[_finding_out(item) for item in findings],
+        findings_total=submission.errors + submission.warnings,
+        findings_stored=submission.findings_stored,
+    )
+    return JSONResponse(body.model_dump(mode="json"))
+
+
+def _finding_out(item: SubmissionFinding) -> FindingOut:
+    return FindingOut(
+        row=item.row,
+        column=item.column,
+        field=item.field,
+        value=item.value,
+        code=item.code,
+        rule_id=item.rule_id,
+        severity=item.severity,
+        message_fa=item.message_fa,
+        message_en=item.message_en,
+    )
+
+
+_REPORT_HEADERS = (
+    ("ردیف", "Row"),
+    ("ستون", "Column"),
+    ("مقدار", "Value"),
+    ("کد خطا", "Code"),
+    ("قاعده", "Rule"),
+    ("شدت", "Severity"),
+    ("پیام", "Message (fa)"),
+    ("Message", "Message (en)"),
+)
+
+
+def _report_rows(findings: list[SubmissionFinding]) -> list[list[Any]]:
+    return [
+        [
+            item.row,
+            neutralise_formula(item.column or ""),
+            neutralise_formula(item.value or ""),
+            item.code,
+            item.rule_id or "",
+            item.severity,
+            item.message_fa,
+            item.message_en,
+        ]
+        for item in findings
+    ]
+
+
+def _report_csv(findings: list[SubmissionFinding]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([f"{fa} / {en}" for fa, en in _REPORT_HEADERS])
+    writer.writerows(_report_rows(findings))
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _report_xlsx(findings: list[SubmissionFinding]) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    if sheet is None:
+        raise RuntimeError("sheet is missing")
+    sheet.title = "گزارش"
+    sheet.sheet_view.rightToLeft = True
+    sheet.append([f"{fa} / {en}" for fa, en in _REPORT_HEADERS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    error_fill = PatternFill("solid", fgColor="F8D7DA")
+    warning_fill = PatternFill("solid", fgColor="FFF3CD")
+    for index, row in enumerate(_report_rows(findings), start=2):
+        sheet.append(row)
+        # The offending value is highlighted by severity.
+        sheet.cell(row=index, column=3).fill = error_fill if row[5] == "error" else warning_fill
+    sheet.freeze_panes = "A2"
+    for letter, width in zip("ABCDEFGH", (8, 24, 24, 22, 16, 10, 60, 60), strict=True):
+        sheet.column_dimensions[letter].width = width
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _attachment(submission: Submission, extension: str) -> str:
+    return f'attachment; filename="submission-{submission.id}-report.{extension}"'

@@ -1,0 +1,306 @@
+"""Validation of a submission, one batch of rows at a time, in columns.
+
+A ``BatchValidator`` is made for one submission: it knows the schema, the code lists
+and how to look up rows of other data sets. Each batch of raw text comes back typed,
+with its findings and the rows that may be loaded. Keys seen in earlier batches are
+remembered so a duplicate natural key is caught across the whole file.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+import polars as pl
+
+from dargah.catalogue.documents import DatasetDocument
+from dargah.catalogue.schema import (
+    CodeAttributeRule,
+    CompareRule,
+    ExistsInRule,
+    RequiredIfRule,
+    Rule,
+    SchemaField,
+)
+from dargah.persian import match_key
+from dargah.submissions import issues
+from dargah.submissions.fields import CodeLookup, convert_field
+
+ROW: Final = "_row"
+ACTION: Final = "_action"
+UPSERT: Final = "upsert"
+DELETE: Final = "delete"
+# Headers that name the action column of a delta submission.
+ACTION_HEADERS: Final = frozenset(match_key(text) for text in ("_action", "action", "عملیات"))
+_ACTIONS: Final = {
+    **{match_key(word): UPSERT for word in ("upsert", "insert", "update", "ثبت", "درج", "ویرایش")},
+    **{match_key(word): DELETE for word in ("delete", "remove", "حذف")},
+}
+_OPERATORS: Final[dict[str, Callable[[Any, Any], Any]]] = {
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "==": operator.eq,
+    "!=": operator.ne,
+}
+
+ReferenceLookup = Callable[[ExistsInRule], pl.DataFrame | None]
+"""Distinct values of a rule's matched fields in the other data set (columns named as
+the *other* data set's fields), or None when the gateway holds none for the institution."""
+
+
+@dataclass
+class ValidatedBatch:
+    """One batch after validation."""
+
+    rows: pl.DataFrame  # typed fields, ``_row`` and ``_action``; every row of the batch
+    accepted: pl.Series  # Boolean, aligned with ``rows``: no error finding
+    issues: pl.DataFrame
+
+    @property
+    def accepted_rows(self) -> pl.DataFrame:
+        """The rows that may be loaded."""
+        return self.rows.filter(self.accepted)
+
+
+@dataclass
+class BatchValidator:
+    """Validates the batches of one submission against one data-set version."""
+
+    document: DatasetDocument
+    code_lookups: Mapping[str, CodeLookup]
+    references: ReferenceLookup | None = None
+    delta: bool = False
+    _seen_keys: pl.DataFrame | None = field(default=None, init=False)
+    _unchecked_rules: set[str] = field(default_factory=set, init=False)
+    _reference_cache: dict[str, pl.DataFrame | None] = field(default_factory=dict, init=False)
+
+    @property
+    def key(self) -> list[str]:
+        """The natural key fields."""
+        return self.document.natural_key
+
+    def validate(self, batch: pl.DataFrame) -> ValidatedBatch:
+        """Type, normalise and check one batch whose columns are named by field.
+
+        ``batch`` holds the fields present in the file as strings (missing optional
+        fields may be absent), ``_row`` and optionally ``_action``.
+        """
+        schema = self.document.schema_
+        rows = batch[ROW]
+        found: list[pl.DataFrame] = []
+        typed: dict[str, pl.Series] = {ROW: rows}
+        actions, action_issues = self._actions(batch)
+        found.append(action_issues)
+        for item in schema.fields:
+            raw = (
+                batch[item.name]
+                if item.name in batch.columns
+                else pl.Series(item.name, [None] * batch.height, dtype=pl.String)
+            )
+            converted = convert_field(
+                item, raw, rows, codes=self.code_lookups.get(item.code_list or "")
+            )
+            typed[item.name] = converted.values
+            found.append(converted.issues)
+        frame = pl.DataFrame(typed).with_columns(actions.alias(ACTION))
+        found.append(self._duplicate_keys(frame))
+        for rule in schema.rules:
+            found.append(self._rule_findings(rule, frame))
+        present = [item for item in found if item.height]
+        all_issues = pl.concat(present) if present else issues.empty_issues()
+        all_issues = self._ignore_non_key_findings_of_deletes(all_issues, frame)
+        error_rows = all_issues.filter(pl.col("severity") == issues.ERROR)["row"].unique()
+        accepted = ~frame[ROW].is_in(error_rows.implode())
+        return ValidatedBatch(rows=frame, accepted=accepted, issues=all_issues)
+
+    def submission_findings(self) -> pl.DataFrame:
+        """Findings about the whole submission rather than a row (rules not checked)."""
+        frames = [
+            issues.issue_frame(
+                pl.Series([None], dtype=pl.Int64),
+                pl.Series([None], dtype=pl.String),
+                field=None,
+                text=issues.REFERENCE_UNCHECKED,
+                severity=issues.WARNING,
+                rule_id=rule_id,
+            )
+            for rule_id in sorted(self._unchecked_rules)
+        ]
+        return pl.concat(frames) if frames else issues.empty_issues()
+
+    def _actions(self, batch: pl.DataFrame) -> tuple[pl.Series, pl.DataFrame]:
+        if ACTION not in batch.columns:
+            return pl.Series(
+                ACTION, [UPSERT] * batch.height, dtype=pl.String
+            ), issues.empty_issues()
+        raw = batch[ACTION]
+        keys = {text: _ACTIONS.get(match_key(text)) for text in raw.drop_nulls().unique()}
+        mapped = raw.replace_strict(
+            list(keys), list(keys.values()), default=None, return_dtype=pl.String
+        )
+        unknown = raw.is_not_null() & mapped.is_null()
+        mapped = mapped.fill_null(UPSERT)
+        found = [
+            issues.issue_frame(
+                batch[ROW].filter(unknown),
+                raw.filter(unknown),
+                field=ACTION,
+                text=issues.ACTION_UNKNOWN,
+            )
+        ]
+        if not self.delta:
+            deletes = mapped == DELETE
+            found.append(
+                issues.issue_frame(
+                    batch[ROW].filter(deletes),
+                    raw.filter(deletes),
+                    field=ACTION,
+                    text=issues.ACTION_IN_SNAPSHOT,
+                )
+            )
+        return mapped, pl.concat(found)
+
+    def _ignore_non_key_findings_of_deletes(
+        self, found: pl.DataFrame, frame: pl.DataFrame
+    ) -> pl.DataFrame:
+        # A delete names a row by its key; its other cells may be empty or stale.
+        deletes = frame.filter(pl.col(ACTION) == DELETE)[ROW]
+        if not deletes.len():
+            return found
+        keep = (
+            ~pl.col("row").is_in(deletes.implode())
+            | pl.col("field").is_in([*self.key, ACTION])
+            | (pl.col("code") == issues.KEY_DUPLICATE.code)
+        )
+        return found.filter(keep)
+
+    def _duplicate_keys(self, frame: pl.DataFrame) -> pl.DataFrame:
+        keys = frame.select([ROW, *self.key]).drop_nulls(self.key)
+        within = keys.filter(keys.select(self.key).is_duplicated())
+        first_of_each = within.unique(self.key, keep="first", maintain_order=True)
+        repeated = within.join(first_of_each.select(ROW), on=ROW, how="anti")
+        earlier = (
+            keys.join(self._seen_keys, on=self.key, how="semi")
+            if self._seen_keys is not None
+            else keys.clear()
+        )
+        duplicates = pl.concat([repeated, earlier]).unique(ROW).sort(ROW)
+        fresh = keys.unique(self.key, keep="first").join(earlier.select(ROW), on=ROW, how="anti")
+        new_keys = fresh.select(self.key)
+        self._seen_keys = new_keys if self._seen_keys is None else self._seen_keys.vstack(new_keys)
+        if self._seen_keys.n_chunks() > 16:
+            self._seen_keys = self._seen_keys.rechunk()
+        values = duplicates.select(
+            pl.concat_str([pl.col(name).cast(pl.String) for name in self.key], separator=" / ")
+        ).to_series()
+        return issues.issue_frame(
+            duplicates[ROW], values, field=self.key[0], text=issues.KEY_DUPLICATE
+        )
+
+    def _rule_findings(self, rule: Rule, frame: pl.DataFrame) -> pl.DataFrame:
+        if isinstance(rule, CompareRule):
+            failed = self._compare(rule, frame)
+            subject = rule.left
+        elif isinstance(rule, RequiredIfRule):
+            failed = _when(rule.when, frame) & frame[rule.field].is_null()
+            subject = rule.field
+        elif isinstance(rule, CodeAttributeRule):
+            failed = self._code_attribute(rule, frame)
+            subject = rule.field
+        else:
+            failed = self._exists_in(rule, frame)
+            subject = next(iter(rule.match))
+        failed = failed.fill_null(False) & (frame[ACTION] == UPSERT)
+        if not failed.any():
+            return issues.empty_issues()
+        text = issues.FindingText(issues.RULE_CODES[rule.kind], rule.message_fa, rule.message_en)
+        return issues.issue_frame(
+            frame[ROW].filter(failed),
+            frame[subject].cast(pl.String).filter(failed),
+            field=subject,
+            text=text,
+            severity=rule.severity.value,
+            rule_id=rule.id,
+        )
+
+    def _compare(self, rule: CompareRule, frame: pl.DataFrame) -> pl.Series:
+        left = frame[rule.left]
+        compare = _OPERATORS[rule.op]
+        if rule.right_field is not None:
+            right: Any = frame[rule.right_field]
+        else:
+            right = self._constant(self.document.schema_.field(rule.left), rule.right_value)
+        result = compare(left, right)
+        applies = _when(rule.when, frame) if rule.when else pl.Series([True] * frame.height)
+        outcome: pl.Series = (~result).fill_null(False) & applies
+        return outcome
+
+    def _constant(self, item: SchemaField, value: str | int | float | None) -> Any:
+        """A rule's constant in the type of the field it is compared with."""
+        series = pl.Series("constant", [None if value is None else str(value)], dtype=pl.String)
+        plain = item.model_copy(update={"constraints": type(item.constraints)()})
+        converted = convert_field(
+            plain, series, pl.Series([0]), codes=self.code_lookups.get(item.code_list or "")
+        )
+        result = converted.values[0]
+        if result is None:
+            raise ValueError(f"{value!r} is not a valid {item.dargah_type.value}")
+        return result
+
+    def _code_attribute(self, rule: CodeAttributeRule, frame: pl.DataFrame) -> pl.Series:
+        item = self.document.schema_.field(rule.field)
+        lookup = self.code_lookups[item.code_list or ""]
+        pairs = [
+            (code, str(allowed))
+            for code, attributes in lookup.attributes.items()
+            for allowed in _as_list(attributes.get(rule.attribute))
+        ]
+        allowed = pl.DataFrame(
+            {"_code": [code for code, _ in pairs], "_allowed": [value for _, value in pairs]},
+            schema={"_code": pl.String, "_allowed": pl.String},
+        )
+        subject = frame.select(
+            pl.col(ROW),
+            pl.col(rule.field).cast(pl.String).alias("_code"),
+            pl.col(rule.value_field).cast(pl.String).alias("_allowed"),
+        ).drop_nulls()
+        missing = subject.join(allowed, on=["_code", "_allowed"], how="anti")
+        return frame[ROW].is_in(missing[ROW].implode())
+
+    def _exists_in(self, rule: ExistsInRule, frame: pl.DataFrame) -> pl.Series:
+        if self.references is None:
+            self._unchecked_rules.add(rule.id)
+            return pl.Series([False] * frame.height)
+        if rule.id not in self._reference_cache:
+            self._reference_cache[rule.id] = self.references(rule)
+        reference = self._reference_cache[rule.id]
+        if reference is None:
+            self._unchecked_rules.add(rule.id)
+            return pl.Series([False] * frame.height)
+        ours = list(rule.match)
+        theirs = reference.select(
+            [
+                pl.col(other).cast(frame[mine].dtype).alias(mine)
+                for mine, other in rule.match.items()
+            ]
+        ).unique()
+        subject = frame.select([ROW, *ours]).drop_nulls(ours)
+        missing = subject.join(theirs, on=ours, how="anti")
+        return frame[ROW].is_in(missing[ROW].implode())
+
+
+def _when(conditions: Mapping[str, list[str]] | None, frame: pl.DataFrame) -> pl.Series:
+    result = pl.Series([True] * frame.height)
+    for name, values in (conditions or {}).items():
+        result = result & frame[name].cast(pl.String).is_in(values).fill_null(False)
+    return result
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list | tuple | set) else [value]
