@@ -172,28 +172,38 @@ class SliceLoader:
         current = self.tables.current.name
         history = self.tables.history.name
         self._stage_keys(keys)
-        match = " AND ".join(f'k."{name}" = c."{name}"' for name in key)
+        # Driven from the staged keys through the primary key of the current table, so
+        # the cost follows the number of keys, not the size of the slice.
+        join = " AND ".join(f'c."{name}" = k."{name}"' for name in key)
         columns = ", ".join(f'"{name}"' for name in (SLICE, *self.tables.fields, SUBMISSION, HASH))
         selected = ", ".join(
             f'c."{name}"' for name in (SLICE, *self.tables.fields, SUBMISSION, HASH)
         )
+        parameters = {"s": self.slice_id, "sub": self.submission_id}
         self.connection.execute(
             text(
                 f'INSERT INTO "{history}" ({columns}, {CLOSED_BY}) '
-                f'SELECT {selected}, :sub FROM "{current}" c '
-                f"WHERE c.{SLICE} = :s AND EXISTS (SELECT 1 FROM {_KEYS_TABLE} k WHERE {match})"
+                f'SELECT {selected}, :sub FROM {_KEYS_TABLE} k JOIN "{current}" c '
+                f"ON c.{SLICE} = :s AND {join}"
             ),
-            {"s": self.slice_id, "sub": self.submission_id},
+            parameters,
         )
-        self.connection.execute(
-            text(
-                f'DELETE FROM "{current}" WHERE {SLICE} = :s AND EXISTS '
-                f"(SELECT 1 FROM {_KEYS_TABLE} k WHERE "
-                + " AND ".join(f'k."{name}" = "{current}"."{name}"' for name in key)
-                + ")"
-            ),
-            {"s": self.slice_id},
-        )
+        if self.connection.dialect.name == "postgresql":
+            self.connection.execute(
+                text(
+                    f'DELETE FROM "{current}" c USING {_KEYS_TABLE} k '
+                    f"WHERE c.{SLICE} = :s AND {join}"
+                ),
+                parameters,
+            )
+        else:
+            self.connection.execute(
+                text(
+                    f'DELETE FROM "{current}" WHERE rowid IN (SELECT c.rowid FROM '
+                    f'{_KEYS_TABLE} k JOIN "{current}" c ON c.{SLICE} = :s AND {join})'
+                ),
+                parameters,
+            )
 
     def _stage_keys(self, keys: pl.DataFrame) -> None:
         current = self.tables.current

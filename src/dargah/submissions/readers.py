@@ -1107,34 +1107,40 @@ class _JsonSource(TableSource):
     def __init__(self, path: Path) -> None:
         data = path.read_bytes().removeprefix(_UTF8_BOM)
         try:
-            document = _json_loads(data)
+            items = _json_rows(_json_loads(data))
         except ValueError as exc:
             raise _json_broken(str(exc), getattr(exc, "lineno", None)) from exc
-        if isinstance(document, dict) and isinstance(document.get("rows"), list):
-            document = document["rows"]
-        if not isinstance(document, list):
-            raise _not_an_array()
-        if not document:
+        if not items:
             raise _file_empty()
         seen: dict[str, None] = {}
-        for row, item in enumerate(document, start=1):
+        inexact = False
+        for row, item in enumerate(items, start=1):
             if not isinstance(item, dict):
                 raise _not_an_object(row)
             _collect_keys(item, row, seen)
-        self._items: list[dict[str, Any]] = document
+            inexact = inexact or _inexact(item)
+        self._items: list[dict[str, Any]] = _json_rows(json.loads(data)) if inexact else items
         super().__init__(format=SourceFormat.JSON, headers=list(seen))
 
     def _frames(self, size: int) -> Iterator[pl.DataFrame]:
+        headers = self.headers
         for start in range(0, len(self._items), size):
-            numbers = list(range(start + 1, start + 1 + len(self._items[start : start + size])))
-            items = self._items[start : start + size]
-            rows = [
-                [_json_text(item.get(key), row, key) for key in self.headers]
-                for row, item in zip(numbers, items, strict=True)
-            ]
-            yield _frame(numbers, rows, len(self.headers)).filter(
-                pl.any_horizontal(pl.col(self.columns).is_not_null())
-            )
+            numbers: list[int] = []
+            rows: list[list[str | None]] = []
+            for row, item in enumerate(self._items[start : start + size], start=start + 1):
+                cells = [_json_text(item.get(key), row, key) for key in headers]
+                if any(cell is not None for cell in cells):
+                    numbers.append(row)
+                    rows.append(cells)
+            yield _frame(numbers, rows, len(headers))
+
+
+def _json_rows(document: Any) -> list[Any]:
+    if isinstance(document, dict) and isinstance(document.get("rows"), list):
+        document = document["rows"]
+    if not isinstance(document, list):
+        raise _not_an_array()
+    return document
 
 
 class _NdjsonSource(TableSource):
@@ -1164,7 +1170,7 @@ class _NdjsonSource(TableSource):
                     raise _json_broken(str(exc), row) from exc
                 if not isinstance(item, dict):
                     raise _not_an_object(row)
-                yield row, item
+                yield row, json.loads(line) if _inexact(item) else item
 
     def _frames(self, size: int) -> Iterator[pl.DataFrame]:
         headers = self.headers

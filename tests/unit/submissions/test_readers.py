@@ -141,7 +141,7 @@ def test_quoted_cells_keep_their_commas_quotes_and_newlines(tmp_path: Path) -> N
         'کد,نشانی,یادداشت\r\n1,"تهران، خیابان انقلاب, پلاک ۵","سطر اول\r\nسطر دوم"\r\n'
         '2,"گفت ""سلام""",\r\n3,ساده,\r\n'
     )
-    source, rows = _read(tmp_path, text)
+    _, rows = _read(tmp_path, text)
     assert rows == [
         {"_row": 2, "c0": "1", "c1": "تهران، خیابان انقلاب, پلاک ۵", "c2": "سطر اول\r\nسطر دوم"},
         {"_row": 3, "c0": "2", "c1": 'گفت "سلام"', "c2": None},
