@@ -118,12 +118,23 @@ def active_key(session: Session, settings: Settings) -> SigningKey:
     cannot be decrypted with this node's secret, or (``signing_key_file_invalid``)
     when the key file cannot be read.
     """
+    current, from_file = _ensure_active(session, settings)
+    if from_file is not None:
+        return SigningKey(current.kid, from_file)
+    if current.private_key is None:  # _ensure_active only leaves a key it can sign with
+        raise RuntimeError(f"the active signing key {current.kid} has no private half")
+    return SigningKey(current.kid, _decrypt(current.private_key, current.kid, settings))
+
+
+def _ensure_active(
+    session: Session, settings: Settings
+) -> tuple[SigningKeyRecord, Ed25519PrivateKey | None]:
+    """The record of the key to sign with, put in use if needed; and the file's key."""
     if settings.signing_key_file is not None:
         private = load_key_file(settings.signing_key_file)
-        kid = kid_of(private.public_key())
         current = _active_record(session)
-        if current is None or current.kid != kid:
-            _put_in_use(
+        if current is None or current.kid != kid_of(private.public_key()):
+            current = _put_in_use(
                 session,
                 settings,
                 private,
@@ -132,7 +143,7 @@ def active_key(session: Session, settings: Settings) -> SigningKey:
                 principal=_gateway(settings),
                 replace_any=True,
             )
-        return SigningKey(kid, private)
+        return current, private
     current = _active_record(session)
     if current is None or current.private_key is None:
         # No key yet, or the active one came from a key file no longer configured.
@@ -145,9 +156,7 @@ def active_key(session: Session, settings: Settings) -> SigningKey:
             principal=_gateway(settings),
             replace_any=False,
         )
-    if current.private_key is None:  # _put_in_use only returns a key it can sign with
-        raise RuntimeError(f"the active signing key {current.kid} has no private half")
-    return SigningKey(current.kid, _decrypt(current.private_key, current.kid, settings))
+    return current, None
 
 
 def rotate(session: Session, principal: Principal, settings: Settings) -> PublishedKey:
@@ -199,9 +208,9 @@ def published_keys(session: Session, settings: Settings) -> list[PublishedKey]:
     """The keys to publish, after making sure the node has its active key.
 
     So the set can be handed out before the first receipt is signed, and a key newly
-    named in ``signing_key_file`` shows up at once.
+    named in ``signing_key_file`` shows up at once. The private key is not decrypted.
     """
-    active_key(session, settings)
+    _ensure_active(session, settings)
     return public_keys(session)
 
 

@@ -7,15 +7,17 @@ plus ``_row``, the row number a person sees when they open the file. Nothing is 
 or normalised here: leading zeros of ids survive, and the validator decides what a
 value means.
 
-CSV is read in blocks of a few megabytes cut at record boundaries, and each block is
-parsed by polars, so memory stays bounded whatever the file size. UTF-8 (with or
-without BOM) goes straight to polars; UTF-16 and Windows-1256 are transcoded block by
-block on the way. XLSX (python-calamine) and JSON arrays are held in memory as their
-libraries require; NDJSON is streamed line by line.
+CSV is cut into chunks of about one batch at record boundaries and each chunk is
+parsed by polars, so memory stays bounded whatever the file size (polars' own
+``scan_csv(...).collect_batches()`` reads ahead without limit). UTF-8, with or without
+BOM, goes to polars as it is; UTF-16 and Windows-1256 are transcoded chunk by chunk on
+the way, in memory. XLSX (python-calamine) and JSON arrays are held in memory as their
+libraries require; NDJSON is streamed line by line, twice (keys, then rows).
 
 Every failure is an ``InvalidInput`` with a stable code (see docs/error-codes.md).
-Problems found only part-way through a file (a row with too many cells, broken
-quoting, a nested JSON value) are raised by ``batches`` when that row is reached.
+JSON and NDJSON are checked whole when opened; in CSV and XLSX a row with too many
+cells, broken quoting or undecodable bytes is only met, and raised by ``batches``,
+when that row is reached.
 """
 
 from __future__ import annotations
@@ -66,8 +68,8 @@ DEFAULT_BATCH_SIZE: Final = 100_000
 
 # How much of a file is looked at to detect its format, encoding, delimiter and header.
 _HEAD_BYTES: Final = 1 << 20
-# Files are read in blocks of this size (UTF-8 checks, transcoding).
-_BLOCK_BYTES: Final = 8 << 20
+# Files are read in blocks of this size to check that they are UTF-8.
+_BLOCK_BYTES = 8 << 20
 # CSV is handed to polars in chunks cut at a record boundary, sized to hold about one
 # batch of rows, within these bounds.
 _MIN_CHUNK_BYTES = 1 << 20
@@ -367,6 +369,8 @@ def detect_format(filename: str | None, head: bytes, declared: str | None = None
         return sniffed or claimed
     if claimed is not None:
         return claimed
+    if sniffed is None and head.removeprefix(_UTF8_BOM).lstrip().startswith(b"{"):
+        return SourceFormat.JSON
     return sniffed or SourceFormat.CSV
 
 
@@ -386,16 +390,19 @@ def _declared_format(declared: str) -> SourceFormat | None:
 
 
 def _sniff_json(head: bytes) -> SourceFormat | None:
+    """JSON or NDJSON when the content says so; None when it does not tell."""
     text = head.removeprefix(_UTF8_BOM).lstrip(b" \t\r\n")
     if text.startswith(b"["):
         return SourceFormat.JSON
     if not text.startswith(b"{"):
         return None
-    first_line = text.split(b"\n", 1)[0]
+    first_line, newline, _ = text.partition(b"\n")
     try:
         first = orjson.loads(first_line)
     except orjson.JSONDecodeError:
-        return SourceFormat.JSON  # an object spread over several lines
+        # An object spread over several lines is JSON; a first line longer than the
+        # head may be either.
+        return SourceFormat.JSON if newline else None
     if isinstance(first, dict) and not isinstance(first.get("rows"), list):
         return SourceFormat.NDJSON
     return SourceFormat.JSON
@@ -939,10 +946,10 @@ def _first_long_record(chunk: bytes, delimiter: str, width: int) -> tuple[int, i
 
 def _number_text(value: float, *, digits: int | None = None) -> str:
     """A number as a person would type it: no ``.0`` on whole numbers, no exponent."""
-    if not math.isfinite(value):
-        return str(value)
     if value.is_integer():
         return str(int(value))
+    if not math.isfinite(value):
+        return str(value)
     if digits is not None:
         value = float(f"{value:.{digits}g}")
         if value.is_integer():
@@ -955,14 +962,19 @@ def _number_text(value: float, *, digits: int | None = None) -> str:
 
 def _cell_text(value: object, *, digits: int | None = None) -> str | None:
     """The text of an XLSX or JSON cell; None for an empty one."""
-    if isinstance(value, str):
+    # Text and numbers first, by exact type: this runs once per cell.
+    if type(value) is str:
         return value or None
+    if type(value) is float:
+        return _number_text(value, digits=digits)
     if value is None:
         return None
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
+    if isinstance(value, str):
+        return value or None
     if isinstance(value, float):
         return _number_text(value, digits=digits)
     if isinstance(value, dt.datetime):

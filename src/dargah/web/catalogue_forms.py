@@ -16,12 +16,13 @@ from typing import Any, Final
 from pydantic import ValidationError
 
 from dargah.access.policy import Permission, Principal, Role
-from dargah.catalogue import service
+from dargah.catalogue import service, templates
 from dargah.catalogue.documents import Domain
 from dargah.catalogue.evolution import ChangeKind, Evolution, compare_schemas
 from dargah.catalogue.models import Dataset, DatasetStatus
 from dargah.catalogue.schema import parse_schema
 from dargah.catalogue.schemas import Decision, Rejection
+from dargah.catalogue.templates import TemplateLanguage
 from dargah.errors import DargahError, InvalidInput, not_found
 from dargah.web.forms import FormErrors, validation_errors
 from dargah.web.i18n import Language, translate
@@ -96,6 +97,23 @@ def code_list_version(value: str | None) -> str | None:
     if not _CODE_LIST_VERSION.match(value.strip()):
         raise not_found("نسخه فهرست کد", "Code-list version", value[:20])
     return value.strip()
+
+
+def template_language(value: str) -> TemplateLanguage:
+    """The header language of a template download (``fa``, ``en`` or ``names``).
+
+    Read by hand rather than as a typed query parameter, so a bad value is a portal
+    error page like any other, not the API's problem+json.
+    """
+    for language in templates.LANGUAGES:
+        if value == language:
+            return language
+    raise InvalidInput(
+        "زبان سرستون‌های الگو باید fa، en یا names باشد.",
+        "The template's header language must be fa, en or names.",
+        code="invalid_request",  # what the API answers for a bad query value
+        details={"language": value[:20]},
+    )
 
 
 # -- who may decide ----------------------------------------------------------------------

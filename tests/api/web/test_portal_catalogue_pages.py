@@ -15,11 +15,13 @@ from openpyxl import load_workbook
 from sqlalchemy.orm import Session
 
 from dargah.access.policy import Role, cli_principal
-from dargah.catalogue import service
+from dargah.catalogue import service, templates
 from dargah.catalogue.documents import Domain
-from dargah.catalogue.schema import Sensitivity
+from dargah.catalogue.evolution import ChangeKind
+from dargah.catalogue.schema import RuleSeverity, Sensitivity
 from dargah.members import service as members
 from dargah.persian import format_jalali
+from dargah.web import i18n
 from support.catalogue import LEVELS, OPTIONAL_FIELD, dataset_document, schema_with
 from support.factories import Actor
 
@@ -530,3 +532,22 @@ def test_an_open_version_blocks_another_draft(
     response = client.post(f"{STUDENTS}/draft", data=_draft_form(csrf, schema, "save"))
     assert response.status_code == 409
     assert "هنوز در جریان است" in response.text
+
+
+def test_a_bad_template_language_is_an_html_error_not_a_crash(
+    client: TestClient, actor: MakeActor
+) -> None:
+    _log_in_as(client, actor(Role.INSTITUTION))
+    response = client.get(f"{STUDENTS}/versions/1.0/template.xlsx", params={"language": "de"})
+    assert response.status_code == 422
+    assert response.headers["content-type"].startswith("text/html")
+    assert client.get(f"{STUDENTS}/versions/x/template.csv").status_code == 404
+
+
+def test_every_label_the_templates_build_from_values_exists() -> None:
+    keys = {f"cat.change.{kind.value}" for kind in ChangeKind} | {"cat.change.initial"}
+    keys |= {f"cat.severity.{severity.value}" for severity in RuleSeverity}
+    keys |= {f"cat.headers.{language}" for language in templates.LANGUAGES}
+    keys |= {"cat.cl.status.active", "cat.cl.status.superseded"}
+    for language in ("fa", "en"):
+        assert keys - set(i18n.MESSAGES[language]) == set(), language

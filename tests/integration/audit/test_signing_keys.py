@@ -120,8 +120,11 @@ def test_the_private_key_is_not_stored_in_clear(session: Session, settings: Sett
     assert stored.count("v1.") == 1  # the encrypted envelope is there
 
 
-def test_another_secret_cannot_open_the_key(session: Session, settings: Settings) -> None:
-    signing.active_key(session, settings)
+def test_another_secret_cannot_open_the_key_until_rotation(
+    session: Session, settings: Settings
+) -> None:
+    old = signing.active_key(session, settings)
+    old_receipt = receipts.sign(PAYLOAD, old)
     other = settings.model_copy(
         update={"secret_key": settings.secret_key.__class__("another-secret-" + "x" * 32)}
     )
@@ -132,6 +135,11 @@ def test_another_secret_cannot_open_the_key(session: Session, settings: Settings
     assert caught.value.code == "signing_key_unreadable"
     assert caught.value.status == 503
     assert "dargah keys signing rotate" in caught.value.message_en
+    assert [key.kid for key in signing.published_keys(session, other)] == [old.kid]
+    signing.rotate(session, OPERATOR, other)
+    new = signing.active_key(session, other)
+    assert new.kid != old.kid
+    assert receipts.verify(old_receipt, signing.verifying_keys(session)) == PAYLOAD
 
 
 def test_an_altered_ciphertext_is_refused(session: Session, settings: Settings) -> None:

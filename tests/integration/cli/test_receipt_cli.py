@@ -123,7 +123,7 @@ def test_keys_are_fetched_from_a_gateway(
     node: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _issue(node, tmp_path / "receipt.json")
-    gateway = create_app(Settings(database_url=get_settings().database_url))
+    gateway = create_app(Settings(database_url=get_settings().database_url), database=node)
     asked: list[str] = []
 
     def fetch(url: str, **_options: Any) -> httpx.Response:

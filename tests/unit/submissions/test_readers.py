@@ -102,6 +102,20 @@ def test_windows_1256_is_detected_even_past_the_first_megabyte(tmp_path: Path) -
     assert rows[-1] == {"_row": 80_002, "c0": "99999999", "c1": "علي"}
 
 
+def test_utf8_is_recognised_when_blocks_cut_its_letters_in_two(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Past the first megabyte the whole file is checked, block by block; an odd block
+    # size cuts two-byte Persian letters at every boundary.
+    monkeypatch.setattr(readers, "_BLOCK_BYTES", 4001)
+    lines = ["id,name"] + [f"{i},نام‌خانوادگی {i}" for i in range(40_000)]
+    data = ("\n".join(lines) + "\n").encode()
+    assert len(data) > 1 << 20
+    source, rows = _read(tmp_path, data)
+    assert source.encoding == "utf-8"
+    assert rows[-1] == {"_row": 40_001, "c0": "39999", "c1": "نام‌خانوادگی 39999"}
+
+
 def test_a_declared_encoding_wins_over_detection(tmp_path: Path) -> None:
     # These bytes are valid UTF-8, but the sender says Windows-1256.
     data = "a,b\n1,Ø¹\n".encode()
@@ -547,6 +561,8 @@ def test_json_that_is_not_an_array_of_flat_objects_is_refused(
         ("a.csv", b"a,b\n", "application/vnd.ms-excel", SourceFormat.CSV),  # says nothing
         ("upload", b'{"a": 1}\n', "application/x-ndjson", SourceFormat.NDJSON),
         ("upload", b"a;b\n", "text/csv; charset=utf-8", SourceFormat.CSV),
+        ("upload", b'{"a": "' + b"x" * 100, None, SourceFormat.JSON),  # line longer than head
+        ("a.ndjson", b'{"a": "' + b"x" * 100, None, SourceFormat.NDJSON),
     ],
 )
 def test_detect_format(

@@ -236,11 +236,12 @@ def xlsx_template(
     _user: CanRead,
     slug: str,
     version: str,
-    language: templates.TemplateLanguage = "fa",
+    language: str = "fa",
 ) -> Response:
     """The Excel template of a version: headers, code-list drop-downs, instructions."""
+    headers = cf.template_language(language)
     found = service.get_version(service.get_dataset(session, slug), version)
-    content = publishing.xlsx_template(session, found, language=language)
+    content = publishing.xlsx_template(session, found, language=headers)
     return _template_response(content, XLSX_TYPE, slug, f"{found.version}.xlsx")
 
 
@@ -250,11 +251,12 @@ def csv_template(
     _user: CanRead,
     slug: str,
     version: str,
-    language: templates.TemplateLanguage = "fa",
+    language: str = "fa",
 ) -> Response:
     """The CSV template of a version (UTF-8 with BOM, one header row)."""
+    headers = cf.template_language(language)
     found = service.get_version(service.get_dataset(session, slug), version)
-    content = publishing.csv_template(found, language=language)
+    content = publishing.csv_template(found, language=headers)
     return _template_response(content, "text/csv; charset=utf-8", slug, f"{found.version}.csv")
 
 
