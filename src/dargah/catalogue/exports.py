@@ -35,9 +35,11 @@ from dargah.catalogue.documents import (
 from dargah.catalogue.schema import (
     BUILTIN_PATTERNS,
     TABLE_SCHEMA_FORMAT,
+    DargahType,
     Sensitivity,
     TableSchema,
 )
+from dargah.persian import parse_jalali_date
 
 DATA_PACKAGE_PROFILE: Final = "https://datapackage.org/profiles/2.0/datapackage.json"
 CATALOGUE_TITLE: Final = (
@@ -191,6 +193,14 @@ def _standard_schema(schema: TableSchema) -> dict[str, Any]:
         standard_format = TABLE_SCHEMA_FORMAT.get(field.dargah_type)
         if standard_format and field.format is None:
             stored["format"] = standard_format
+        if field.dargah_type is DargahType.JALALI_DATE and field.example:
+            # The example is what people type (1403/07/15); the stored value, which
+            # Table Schema describes, is the ISO date.
+            stored["dargah:exampleTyped"] = field.example
+            try:
+                stored["example"] = parse_jalali_date(field.example).isoformat()
+            except ValueError:
+                stored.pop("example", None)
         pattern = BUILTIN_PATTERNS.get(field.dargah_type)
         if pattern and field.constraints.pattern is None:
             stored.setdefault("constraints", {})["pattern"] = pattern
