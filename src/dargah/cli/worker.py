@@ -15,6 +15,7 @@ from dargah.db.schema import schema_status
 from dargah.db.session import Database
 from dargah.jobs.runner import Handler, Runner, registered_handlers
 from dargah.logs import configure_logging
+from dargah.submissions import jobs as _submission_jobs  # noqa: F401  (registers)
 
 # Importing the app imports every domain, and each registers its job handlers.
 _HANDLER_SOURCES = ("dargah.app",)

@@ -26,6 +26,7 @@ from dargah.db.session import Database, atomic
 from dargah.errors import InvalidInput
 from dargah.members import service as members
 from dargah.members.models import Member
+from dargah.submissions import jobs as _jobs  # noqa: F401  (registers the handler)
 from dargah.submissions import service
 from dargah.submissions.models import (
     SUBMISSION_STATUS_LABELS,

@@ -360,6 +360,7 @@ def process_submission(
     principal: Principal,
     source: Path | None = None,
     progress: Progress | None = None,
+    requeue: bool = False,
 ) -> Submission:
     """Validate and load a queued submission; sign its receipt.
 
@@ -370,10 +371,11 @@ def process_submission(
         submission = session.get(Submission, submission_id)
         if submission is None:
             raise not_found("ارسال", "Submission", str(submission_id))
-        if submission.status not in (
-            SubmissionStatus.QUEUED.value,
-            SubmissionStatus.PROCESSING.value,
-        ):
+        resumable = {SubmissionStatus.QUEUED.value, SubmissionStatus.PROCESSING.value}
+        if requeue:
+            # A retried job finds its submission marked failed by the lost attempt.
+            resumable.add(SubmissionStatus.FAILED.value)
+        if submission.status not in resumable:
             return submission
         with atomic(session):
             submission.status = SubmissionStatus.PROCESSING.value

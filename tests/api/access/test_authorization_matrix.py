@@ -65,6 +65,13 @@ FAMILIES: dict[str, tuple[str, str, dict[str, Any] | None, dict[str, str]]] = {
     "catalogue:approve": ("POST", "/api/v1/datasets/no_such_dataset/versions/1.0/approve", {}, {}),
     "jobs:read": ("GET", "/api/v1/jobs", None, {}),
     "jobs:manage": ("POST", "/api/v1/jobs/no-such-job/retry", {}, {}),
+    "submissions:read": ("GET", "/api/v1/submissions", None, {}),
+    "submissions:write": (
+        "POST",
+        "/api/v1/submissions",
+        {"dataset": "no_such_dataset", "period": "1403-1"},
+        {},
+    ),
     "self": ("GET", "/api/v1/auth/me", None, {}),
 }
 
@@ -81,9 +88,19 @@ ALLOWED: dict[str, set[str]] = {
         "catalogue:write",
         "jobs:read",
         "jobs:manage",
+        "submissions:read",
+        "submissions:write",
         "self",
     },
-    "institution": {"members:read", "catalogue:read", "keys:manage", "jobs:read", "self"},
+    "institution": {
+        "members:read",
+        "catalogue:read",
+        "keys:manage",
+        "jobs:read",
+        "submissions:read",
+        "submissions:write",
+        "self",
+    },
     "hq": {"members:read", "catalogue:read", "catalogue:approve", "jobs:read", "self"},
     "auditor": {
         "members:read",

@@ -1,0 +1,178 @@
+"""Submissions through the HTTP API: open, upload (whole or resumable), complete,
+report, receipt; institution scope; large bodies through the job runner."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from openpyxl import load_workbook
+from sqlalchemy.orm import Session
+
+from dargah.access.policy import Role, cli_principal
+from dargah.catalogue import service as catalogue
+from dargah.config import Settings
+from dargah.db.session import Database
+from dargah.jobs.runner import Runner
+from dargah.submissions import router as submissions_router
+from support.catalogue import LEVELS, dataset_document
+from support.factories import Actor, make_institution
+
+BODY = (
+    "شماره دانشجویی,کد ملی,مقطع تحصیلی\n"
+    "1,0012345679,کارشناسی\n"
+    "2,۰۰۱۲۳۴۵۶۷۹,master\n"
+    "3,1111111111,phd\n"
+    '4,=HYPERLINK("http://x"),phd\n'
+).encode()
+
+
+@pytest.fixture
+def staff(session: Session, actor: Callable[..., Actor]) -> Actor:
+    catalogue.sync_builtin(
+        session,
+        principal=cli_principal("api-test"),
+        code_list_documents=[LEVELS],
+        dataset_documents=[dataset_document()],
+    )
+    institution = make_institution(session, code="7101")
+    return actor(Role.INSTITUTION, institution=institution)
+
+
+def _auth(who: Actor) -> dict[str, str]:
+    return {"Authorization": f"Bearer {who.token}"}
+
+
+def _open(client: TestClient, who: Actor, **extra: Any) -> dict[str, Any]:
+    response = client.post(
+        "/api/v1/submissions",
+        json={"dataset": "test_students", "period": "1403-1", "filename": "s.csv", **extra},
+        headers=_auth(who),
+    )
+    assert response.status_code == 201, response.text
+    return dict(response.json())
+
+
+def test_upload_complete_report_and_receipt(client: TestClient, staff: Actor) -> None:
+    opened = _open(client, staff, policy="accept_valid")
+    base = opened["links"]["self"]
+    assert client.put(f"{base}/body", content=BODY, headers=_auth(staff)).status_code == 200
+
+    done = client.post(f"{base}/complete", headers=_auth(staff))
+
+    assert done.status_code == 200, done.text
+    body = done.json()
+    assert body["status"] == "partially_accepted"
+    assert body["counts"]["accepted"] == 2
+    assert body["counts"]["rejected"] == 2
+    report = client.get(f"{base}/report", headers=_auth(staff)).json()
+    codes = [(item["row"], item["column"], item["code"]) for item in report["findings"]]
+    assert (4, "کد ملی", "national_id_repeated") in codes
+    receipt = client.get(f"{base}/receipt", headers=_auth(staff)).json()
+    assert receipt["receipt"]["counts"]["inserted"] == 2
+    assert receipt["signature"]["alg"] == "Ed25519"
+
+    xlsx = client.get(f"{base}/report?format=xlsx", headers=_auth(staff))
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet is not None
+    assert sheet.sheet_view.rightToLeft
+    values = [row[2] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert all(not str(value).startswith("=") for value in values)  # injection neutralised
+    csv_text = client.get(f"{base}/report?format=csv", headers=_auth(staff)).content.decode()
+    assert "'=HYPERLINK" in csv_text
+
+
+def test_resumable_upload_checks_offsets(client: TestClient, staff: Actor) -> None:
+    base = _open(client, staff)["links"]["self"]
+    first, rest = BODY[:40], BODY[40:]
+    headers = _auth(staff)
+    assert (
+        client.patch(
+            f"{base}/body", content=first, headers={**headers, "Upload-Offset": "0"}
+        ).json()["size_bytes"]
+        == 40
+    )
+    # The same piece again is accepted once; a gap is refused with the size to resume at.
+    assert (
+        client.patch(
+            f"{base}/body", content=first, headers={**headers, "Upload-Offset": "0"}
+        ).status_code
+        == 200
+    )
+    gap = client.patch(f"{base}/body", content=rest, headers={**headers, "Upload-Offset": "99"})
+    assert gap.status_code == 409
+    assert gap.json()["code"] == "upload_offset_mismatch"
+    size = client.get(base, headers=headers).json()["size_bytes"]
+    client.patch(f"{base}/body", content=rest, headers={**headers, "Upload-Offset": str(size)})
+    done = client.post(f"{base}/complete", headers=headers).json()
+    assert done["status"] == "rejected"  # all or nothing: two bad rows
+    assert done["counts"]["received"] == 4
+
+
+def test_another_institution_sees_nothing(
+    client: TestClient, session: Session, staff: Actor, actor: Callable[..., Actor]
+) -> None:
+    other = actor(Role.INSTITUTION, institution=make_institution(session, code="7102"))
+    base = _open(client, staff)["links"]["self"]
+    assert client.get(base, headers=_auth(other)).status_code == 403
+    assert client.put(f"{base}/body", content=BODY, headers=_auth(other)).status_code == 403
+    foreign = client.post(
+        "/api/v1/submissions",
+        json={"dataset": "test_students", "period": "1403-1", "institution": "IR/UNI/7101"},
+        headers=_auth(other),
+    )
+    assert foreign.status_code == 403
+    assert client.get("/api/v1/submissions", headers=_auth(other)).json() == []
+
+
+def test_bad_requests_are_clear_errors(client: TestClient, staff: Actor) -> None:
+    wrong_period = client.post(
+        "/api/v1/submissions",
+        json={"dataset": "test_students", "period": "1403"},
+        headers=_auth(staff),
+    )
+    assert wrong_period.status_code == 422
+    assert wrong_period.json()["code"] == "period_invalid"
+    base = _open(client, staff)["links"]["self"]
+    empty = client.post(f"{base}/complete", headers=_auth(staff))
+    assert empty.status_code == 422
+    assert empty.json()["code"] == "file_empty"
+
+
+def test_large_bodies_run_as_jobs(
+    client: TestClient,
+    staff: Actor,
+    database: Database,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(submissions_router, "INLINE_LIMIT", 10)
+    base = _open(client, staff)["links"]["self"]
+    client.put(
+        f"{base}/body", content=BODY.replace(b"3,1111111111,phd\n4,", b"3,"), headers=_auth(staff)
+    )
+    queued = client.post(f"{base}/complete", headers=_auth(staff))
+    assert queued.status_code == 202
+    assert queued.json()["status"] == "queued"
+
+    Runner(database, settings).run_once()
+
+    final = client.get(base, headers=_auth(staff)).json()
+    assert final["status"] == "rejected", final  # row 3 has no national id … and a formula
+    assert final["counts"]["received"] == 3
+
+
+def test_same_body_twice_points_to_the_first(
+    client: TestClient, staff: Actor, session: Session
+) -> None:
+    good = BODY.split(b"3,1111111111")[0]
+    receipts = []
+    for _ in range(2):
+        base = _open(client, staff)["links"]["self"]
+        client.put(f"{base}/body", content=good, headers=_auth(staff))
+        receipts.append(client.post(f"{base}/complete", headers=_auth(staff)).json())
+    assert receipts[0]["status"] == "accepted"
+    assert receipts[1]["same_as"] == receipts[0]["id"]
