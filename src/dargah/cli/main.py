@@ -13,6 +13,7 @@ from dargah.cli import (
     keys,
     members,
     people,
+    push,
     receipt,
     serve,
     worker,
@@ -36,6 +37,7 @@ app.add_typer(demo.app, name="demo")
 app.add_typer(jobs.app, name="jobs")
 app.command("serve")(serve.serve)
 app.command("worker")(worker.worker)
+app.command("push")(push.push)
 
 if __name__ == "__main__":
     app()

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Final
 
 import polars as pl
@@ -20,8 +21,9 @@ from dargah.errors import InvalidInput
 from dargah.persian import match_key
 from dargah.records.store import SliceLoader
 from dargah.submissions import issues
+from dargah.submissions.fields import CodeLookup
 from dargah.submissions.headers import HeaderMatch, match_headers
-from dargah.submissions.readers import TableSource
+from dargah.submissions.readers import TableSource, open_table
 from dargah.submissions.validation import ACTION, ACTION_HEADERS, ROW, BatchValidator
 
 MAX_STORED_FINDINGS: Final = 100_000
@@ -150,3 +152,22 @@ def header_columns(columns: dict[str, str], fields: Sequence[str]) -> dict[str, 
     """Field name → header text as the file had it (for the report's column)."""
     by_field = {name: header for header, name in columns.items()}
     return {name: by_field.get(name, name) for name in fields}
+
+
+def validate_file(
+    path: Path,
+    document: DatasetDocument,
+    code_lookups: Mapping[str, CodeLookup],
+    *,
+    delta: bool = False,
+    encoding: str | None = None,
+    progress: Progress | None = None,
+) -> PassOutcome:
+    """Check a file against a data-set version without any database (offline).
+
+    Rules that refer to other data sets cannot be checked here and are reported as
+    ``reference_unchecked`` warnings; everything else is exactly what the gateway does.
+    """
+    validator = BatchValidator(document, code_lookups=code_lookups, delta=delta)
+    with open_table(path, filename=path.name, encoding=encoding) as table:
+        return run_pass(table, validator, loader=None, all_or_nothing=False, progress=progress)
