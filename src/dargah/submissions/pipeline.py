@@ -7,12 +7,15 @@ counted, not kept. The same pass serves the gateway (with a loader) and the offl
 
 from __future__ import annotations
 
+import contextlib
+import queue
+import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Final
+from typing import Final, cast
 
 import polars as pl
 
@@ -24,7 +27,13 @@ from dargah.submissions import issues
 from dargah.submissions.fields import CodeLookup
 from dargah.submissions.headers import HeaderMatch, match_headers
 from dargah.submissions.readers import TableSource, open_table
-from dargah.submissions.validation import ACTION, ACTION_HEADERS, ROW, BatchValidator
+from dargah.submissions.validation import (
+    ACTION,
+    ACTION_HEADERS,
+    ROW,
+    BatchValidator,
+    ValidatedBatch,
+)
 
 MAX_STORED_FINDINGS: Final = 100_000
 BATCH_ROWS: Final = 100_000
@@ -110,9 +119,10 @@ def run_pass(
     )
     loading = loader is not None
     started = time.perf_counter()
-    for raw in source.batches(batch_rows):
-        batch = raw.select([ROW, *renames]).rename(renames)
-        checked = validator.validate(batch)
+    # Reference rows are read here, on the caller's connection, before the reading
+    # thread starts: the database is only ever touched from this thread.
+    validator.prefetch_references()
+    for batch, checked in _validated_batches(source, validator, renames, batch_rows):
         _count(outcome, checked.issues)
         accepted = int(checked.accepted.sum())
         outcome.received += batch.height
@@ -131,6 +141,50 @@ def run_pass(
         outcome.rejected = outcome.received
     outcome.loaded = loading and loader is not None and outcome.accepted > 0
     return outcome
+
+
+_DONE: Final = object()
+
+
+def _validated_batches(
+    source: TableSource, validator: BatchValidator, renames: dict[str, str], batch_rows: int
+) -> Iterator[tuple[pl.DataFrame, ValidatedBatch]]:
+    """Read and validate the next batches in a thread while the caller loads this one.
+
+    Polars releases the GIL while it parses and checks, and the database driver while
+    it writes, so on two cores reading and loading overlap. At most two validated
+    batches wait, so memory stays bounded.
+    """
+    waiting: queue.Queue[object] = queue.Queue(maxsize=2)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for raw in source.batches(batch_rows):
+                if stop.is_set():
+                    return
+                batch = raw.select([ROW, *renames]).rename(renames)
+                waiting.put((batch, validator.validate(batch)))
+            waiting.put(_DONE)
+        except BaseException as exc:  # handed to the consumer, which re-raises it
+            waiting.put(exc)
+
+    worker = threading.Thread(target=produce, name="dargah-validate", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item = waiting.get()
+            if item is _DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield cast(tuple[pl.DataFrame, ValidatedBatch], item)
+    finally:
+        stop.set()
+        while worker.is_alive():  # unblock a producer waiting on a full queue
+            with contextlib.suppress(queue.Empty):
+                waiting.get(timeout=0.05)
+        worker.join()
 
 
 def _count(outcome: PassOutcome, found: pl.DataFrame) -> None:

@@ -117,6 +117,16 @@ class BatchValidator:
         accepted = ~frame[ROW].is_in(error_rows.implode())
         return ValidatedBatch(rows=frame, accepted=accepted, issues=all_issues)
 
+    def prefetch_references(self) -> None:
+        """Read the rows every cross-data-set rule needs, now, on the caller's thread."""
+        for rule in self.document.schema_.rules:
+            if (
+                isinstance(rule, ExistsInRule)
+                and self.references is not None
+                and rule.id not in self._reference_cache
+            ):
+                self._reference_cache[rule.id] = self.references(rule)
+
     def submission_findings(self) -> pl.DataFrame:
         """Findings about the whole submission rather than a row (rules not checked)."""
         frames = [

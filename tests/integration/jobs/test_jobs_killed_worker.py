@@ -101,7 +101,7 @@ def test_a_worker_killed_mid_job_leaves_no_partial_data(
         [sys.executable, str(SCRIPT)], env=env, stdout=log, stderr=subprocess.STDOUT
     )
     try:
-        _wait_for(marker.exists, 60, "the worker to reach the middle of its transaction")
+        _wait_for(marker.exists, 120, "the worker to reach the middle of its transaction")
         running = _job(real_database, job_id)
         assert running.status == "running"
         assert running.lease_owner is not None
