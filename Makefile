@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 FRONTEND := src/dargah/web/frontend
 ASSETS_STAMP := src/dargah/web/static/vendor/.built-stamp
 
-.PHONY: demo test lint typecheck pytest install assets bench soak clean
+.PHONY: demo test lint typecheck pytest install assets bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,8 +27,8 @@ demo: install assets
 	$(BIN)/dargah demo run
 
 lint: install
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
 
 typecheck: install
 	$(BIN)/mypy
@@ -37,6 +37,12 @@ pytest: install assets
 	$(BIN)/pytest
 
 test: lint typecheck pytest
+
+# Benchmarks are not part of `make test`: ROWS and DATABASE (an existing, empty
+# PostgreSQL database, or nothing for a fresh SQLite file) choose what is measured.
+ROWS ?= 1000000
+bench: install
+	$(BIN)/python benchmarks/ingest.py --rows $(ROWS) $(if $(DATABASE),--database $(DATABASE))
 
 clean:
 	rm -rf $(VENV) var $(FRONTEND)/node_modules src/dargah/web/static/vendor

@@ -223,6 +223,10 @@ class SliceLoader:
             )
         self.connection.execute(text(f"DELETE FROM {_KEYS_TABLE}"))
         _bulk_insert(self.connection, _KEYS_TABLE, keys.select(self.tables.key))
+        if self.connection.dialect.name == "postgresql":
+            # Without statistics the planner guesses a large temp table and scans the
+            # whole slice; with them it walks the primary key once per staged key.
+            self.connection.execute(text(f"ANALYZE {_KEYS_TABLE}"))
 
 
 def _polars_type(python_type: type) -> Any:
