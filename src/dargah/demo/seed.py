@@ -17,6 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dargah.access.policy import Principal, Role, cli_principal
+from dargah.catalogue import service as catalogue
+from dargah.catalogue.builtin import builtin_code_lists, builtin_datasets
 from dargah.db.session import Database
 from dargah.demo.institutions import INSTITUTIONS
 from dargah.demo.ministry import (
@@ -118,6 +120,13 @@ def seed_demo(database: Database) -> DemoCredentials:
         _seed_institutions(session, principal, random.Random(DEMO_SEED))
         people = _seed_people(session, principal)
         keys = _seed_keys(session, principal)
+        # The catalogue a real node starts with: the shipped code lists and data sets.
+        catalogue.sync_builtin(
+            session,
+            principal=principal,
+            code_list_documents=builtin_code_lists(),
+            dataset_documents=builtin_datasets(),
+        )
     return DemoCredentials(people=people, keys=keys)
 
 
