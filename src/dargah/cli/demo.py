@@ -21,13 +21,14 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from dargah.access.policy import ROLE_LABELS, Role
-from dargah.cli._common import console, err_console, fail, open_database, settings
+from dargah.cli._common import actor, console, err_console, fail, open_database, settings
 from dargah.cli.serve import serve
 from dargah.config import get_settings
 from dargah.db.schema import schema_status, upgrade
 from dargah.db.session import Database
 from dargah.demo import DEMO_PASSWORD, DemoCredentials, seed_demo
 from dargah.demo.institutions import INSTITUTIONS
+from dargah.demo.submissions import seed_demo_submissions
 from dargah.errors import DargahError
 from dargah.members.models import Member
 
@@ -135,6 +136,12 @@ def _has_members(database: Database) -> bool:
 def _seed_and_save(database: Database, path: Path) -> DemoCredentials:
     credentials = seed_demo(database)
     save_credentials(credentials, path)
+    delivered = seed_demo_submissions(database, settings(), actor())
+    console.print(
+        f"✓ {delivered.submissions} submissions through the pipeline: {delivered.accepted} "
+        f"accepted, {delivered.partial} partially accepted, {delivered.rejected} rejected / "
+        "ارسال‌های نمایشی"
+    )
     return credentials
 
 

@@ -225,3 +225,29 @@ def test_demo_run_seeds_once_and_prints_logins_and_keys(demo_cli_env: Path) -> N
     refused = runner.invoke(app, ["demo", "seed"])
     assert refused.exit_code == 2
     assert "demo_already_seeded" in refused.output
+
+
+@BOTH_BACKENDS
+def test_demo_data_arrives_through_the_submission_path(demo_database: Database) -> None:
+    from sqlalchemy import text
+
+    from dargah.config import Settings
+    from dargah.demo.submissions import seed_demo_submissions
+    from dargah.submissions.models import Submission
+
+    seed_demo(demo_database)
+    settings = Settings(
+        environment="test",
+        database_url=demo_database.engine.url.render_as_string(hide_password=False),
+    )
+    delivered = seed_demo_submissions(demo_database, settings, cli_principal("demo-test"))
+
+    assert (delivered.accepted, delivered.partial, delivered.rejected) == (13, 1, 1)
+    with demo_database.session() as session:
+        statuses = {row.status for row in session.scalars(select(Submission))}
+        assert statuses == {"accepted", "partially_accepted", "rejected"}
+        assert all(row.receipt for row in session.scalars(select(Submission)))
+        loaded = session.execute(text('SELECT count(*) FROM "rec_students_v1"')).scalar_one()
+        history = session.execute(text('SELECT count(*) FROM "rec_students_v1_h"')).scalar_one()
+    assert loaded > 5000
+    assert history > 0  # a corrected re-send kept the earlier states

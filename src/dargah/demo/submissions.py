@@ -1,0 +1,135 @@
+"""Demo data delivered the way institutions deliver it: files through the submission path.
+
+A handful of institutions send their students for three terms; the files are the
+synthetic ones of ``demo.synthetic`` (with the typing habits of real registrars), one
+institution's file has errors and is rejected under all-or-nothing, another sends the
+same kind of file under accept-valid and is partially accepted, and one institution
+has not sent its latest term at all. Nothing is inserted directly.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+from sqlalchemy import select
+
+from dargah.access.policy import Principal
+from dargah.catalogue.builtin import builtin_code_lists
+from dargah.config import Settings
+from dargah.db.session import Database
+from dargah.demo.synthetic import change_share, students_frame
+from dargah.members.models import Member
+from dargah.submissions import service
+from dargah.submissions.models import AcceptancePolicy, Submission
+
+TERMS = ("1402-1", "1402-2", "1403-1")
+# (institution code, students) — sizes in proportion, scaled down for a quick demo.
+SENDERS = (("1001", 1800), ("1002", 1500), ("9001", 2400), ("3123", 1200), ("6001", 400))
+REJECTED = "6001"  # its latest file has broken national ids: all or nothing, nothing loaded
+PARTIAL = "3123"  # sends with accept-valid: the good rows are loaded, the rest reported
+MISSING = "1002"  # has not sent the latest term
+CORRECTED = "1001"  # sends its latest term again with corrections: history is kept
+
+
+@dataclass(frozen=True)
+class DemoSubmissions:
+    """What the demo delivered."""
+
+    submissions: int
+    accepted: int
+    rejected: int
+    partial: int
+
+
+def _lookups() -> tuple[dict[str, list[str]], list[str]]:
+    lists = {item.id: item for item in builtin_code_lists()}
+    by_level: dict[str, list[str]] = {}
+    for value in lists["study_fields"].values:
+        for level in value.attributes.get("levels", []):
+            by_level.setdefault(level, []).append(value.code)
+    return by_level, [value.code for value in lists["provinces"].values]
+
+
+def _break_national_ids(frame: pl.DataFrame, every: int) -> pl.DataFrame:
+    """Registrars' mistakes: a wrong check digit in every ``every``-th row."""
+    broken = pl.int_range(0, frame.height, eager=True) % every == 3
+    return frame.with_columns(
+        pl.when(broken & pl.col("national_id").is_not_null())
+        .then(pl.col("national_id").str.slice(0, 9) + "0")
+        .otherwise(pl.col("national_id"))
+        .alias("national_id")
+    )
+
+
+def seed_demo_submissions(
+    database: Database, settings: Settings, principal: Principal
+) -> DemoSubmissions:
+    """Deliver the demo institutions' students for several terms through the pipeline."""
+    by_level, provinces = _lookups()
+    with database.session() as session:
+        rows = session.execute(
+            select(Member.code, Member.id).where(
+                Member.kind == "institution", Member.code.in_([code for code, _ in SENDERS])
+            )
+        ).all()
+        ids: dict[str, int] = {str(row.code): int(row.id) for row in rows}
+    done: list[Submission] = []
+    with tempfile.TemporaryDirectory(prefix="dargah-demo-") as folder:
+        for position, (code, size) in enumerate(SENDERS):
+            if code not in ids:
+                continue
+            frame = students_frame(
+                size,
+                seed=1403 + position,
+                fields_by_level=by_level,
+                provinces=provinces,
+                first_number=40_000_000 + position * 1_000_000,
+            )
+            for index, term in enumerate(TERMS):
+                if code == MISSING and term == TERMS[-1]:
+                    continue
+                frame = change_share(frame, 0.05, seed=index) if index else frame
+                sent = frame
+                policy = AcceptancePolicy.ALL_OR_NOTHING
+                if term == TERMS[-1] and code == REJECTED:
+                    sent = _break_national_ids(frame, 50)
+                if term == TERMS[-1] and code == PARTIAL:
+                    sent = _break_national_ids(frame, 200)
+                    policy = AcceptancePolicy.ACCEPT_VALID
+                path = Path(folder) / f"students-{code}-{term}.csv"
+                sent.write_csv(path)
+                done.append(
+                    service.submit_file(
+                        database,
+                        settings=settings,
+                        principal=principal,
+                        path=path,
+                        dataset_slug="students",
+                        institution_id=ids[code],
+                        period=term,
+                        policy=policy,
+                    )
+                )
+            if code == CORRECTED:
+                path = Path(folder) / f"students-{code}-{TERMS[-1]}-corrected.csv"
+                change_share(frame, 0.02, seed=99).write_csv(path)
+                done.append(
+                    service.submit_file(
+                        database,
+                        settings=settings,
+                        principal=principal,
+                        path=path,
+                        dataset_slug="students",
+                        institution_id=ids[code],
+                        period=TERMS[-1],
+                    )
+                )
+    return DemoSubmissions(
+        submissions=len(done),
+        accepted=sum(item.status == "accepted" for item in done),
+        rejected=sum(item.status == "rejected" for item in done),
+        partial=sum(item.status == "partially_accepted" for item in done),
+    )
