@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import csv
 import io
+import tempfile
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import orjson
 from fastapi import APIRouter, Header, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 from openpyxl import Workbook
@@ -35,8 +38,11 @@ from dargah.submissions.models import (
     SubmissionStatus,
 )
 from dargah.submissions.schemas import (
+    BatchIn,
+    BatchOut,
     Counts,
     FindingOut,
+    ItemResult,
     ReportOut,
     SubmissionCreate,
     SubmissionOut,
@@ -120,16 +126,7 @@ def create_submission(
     session: SessionDep, principal: Sender, data: SubmissionCreate
 ) -> SubmissionOut:
     """Open a submission for (data set, version, institution, period, mode)."""
-    if data.institution is not None:
-        institution_id = members.get_member(session, data.institution).id
-    elif principal.institution_id is not None:
-        institution_id = principal.institution_id
-    else:
-        raise InvalidInput(
-            "موسسه‌ای را که داده برای آن است مشخص کنید.",
-            "Name the institution the data is for.",
-            code="institution_required",
-        )
+    institution_id = _institution_of(session, principal, data.institution)
     submission = service.create_submission(
         session,
         principal=principal,
@@ -250,6 +247,76 @@ def complete(
     return JSONResponse(
         submission_out(session, submission).model_dump(mode="json"),
         status_code=status.HTTP_202_ACCEPTED,
+    )
+
+
+@router.post(
+    "/datasets/{slug}/batches",
+    response_model=BatchOut,
+    status_code=status.HTTP_201_CREATED,
+    summary="Send rows as JSON, with a result per item",
+)
+def send_batch(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: Sender,
+    slug: str,
+    data: BatchIn,
+) -> BatchOut:
+    """Rows as a JSON array, processed at once through the same path as files.
+
+    The default is a delta under accept-valid: each item is upserted or reported on
+    its own. Items are flat objects keyed by field name (or title).
+    """
+    institution_id = _institution_of(session, principal, data.institution)
+    with tempfile.TemporaryDirectory(prefix="dargah-batch-") as folder:
+        path = Path(folder) / "batch.json"
+        path.write_bytes(orjson.dumps(data.items))
+        done = service.submit_file(
+            request.app.state.database,
+            settings=settings,
+            principal=principal,
+            path=path,
+            dataset_slug=slug,
+            institution_id=institution_id,
+            period=data.period,
+            mode=data.mode,
+            policy=data.policy,
+            version=data.version,
+        )
+    session.expire_all()
+    submission = service.get_submission(session, done.id, principal=principal)
+    by_item: dict[int, list[FindingOut]] = {}
+    general: list[FindingOut] = []
+    for finding in service.findings_of(session, submission):
+        target = general if finding.row is None else by_item.setdefault(finding.row - 1, [])
+        target.append(_finding_out(finding))
+    loaded = submission.status in (
+        SubmissionStatus.ACCEPTED.value,
+        SubmissionStatus.PARTIALLY_ACCEPTED.value,
+    )
+    items = [
+        ItemResult(
+            index=index,
+            accepted=loaded
+            and not any(item.severity == "error" for item in by_item.get(index, [])),
+            findings=by_item.get(index, []),
+        )
+        for index in range(len(data.items))
+    ]
+    return BatchOut(submission=submission_out(session, submission), items=items)
+
+
+def _institution_of(session: Any, principal: Principal, identifier: str | None) -> int:
+    if identifier is not None:
+        return members.get_member(session, identifier).id
+    if principal.institution_id is not None:
+        return principal.institution_id
+    raise InvalidInput(
+        "موسسه‌ای را که داده برای آن است مشخص کنید.",
+        "Name the institution the data is for.",
+        code="institution_required",
     )
 
 

@@ -94,3 +94,31 @@ class ReportOut(BaseModel):
     findings: list[FindingOut]
     findings_total: int
     findings_stored: int
+
+
+class BatchIn(BaseModel):
+    """Rows sent as JSON in one request, answered with a result per item."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    period: str
+    institution: str | None = None
+    mode: SubmissionMode = SubmissionMode.DELTA
+    policy: AcceptancePolicy = AcceptancePolicy.ACCEPT_VALID
+    version: str | None = None
+    items: list[dict[str, Any]] = Field(min_length=1, max_length=10_000)
+
+
+class ItemResult(BaseModel):
+    """What became of one item of a batch (``index`` counts from 0)."""
+
+    index: int
+    accepted: bool
+    findings: list[FindingOut]
+
+
+class BatchOut(BaseModel):
+    """A batch's submission and its per-item results."""
+
+    submission: SubmissionOut
+    items: list[ItemResult]

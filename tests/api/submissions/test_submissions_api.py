@@ -176,3 +176,21 @@ def test_same_body_twice_points_to_the_first(
         receipts.append(client.post(f"{base}/complete", headers=_auth(staff)).json())
     assert receipts[0]["status"] == "accepted"
     assert receipts[1]["same_as"] == receipts[0]["id"]
+
+
+def test_json_batch_answers_per_item(client: TestClient, staff: Actor) -> None:
+    items = [
+        {"student_number": "1", "national_id": "0012345679", "degree_level": "bachelor"},
+        {"student_number": "2", "national_id": "1111111111", "degree_level": "phd"},
+        {"student_number": "3", "national_id": "0012345679", "degree_level": "دکترا"},
+    ]
+    response = client.post(
+        "/api/v1/datasets/test_students/batches",
+        json={"period": "1403-1", "items": items},
+        headers=_auth(staff),
+    )
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert body["submission"]["status"] == "partially_accepted"
+    assert [item["accepted"] for item in body["items"]] == [True, False, True]
+    assert body["items"][1]["findings"][0]["code"] == "national_id_repeated"
