@@ -93,6 +93,7 @@ def submission_out(session: Any, submission: Submission) -> SubmissionOut:
         progress_rows=submission.progress_done,
         rows_per_s=submission.rows_per_s,
         same_as=submission.same_as_id,
+        job=submission.job_id,
         failure=(
             {
                 "code": submission.failure_code,

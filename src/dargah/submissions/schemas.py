@@ -66,6 +66,7 @@ class SubmissionOut(BaseModel):
     progress_rows: int
     rows_per_s: int | None
     same_as: int | None
+    job: str | None = Field(default=None, description="The processing job, when queued")
     failure: dict[str, Any] | None
     created_at: datetime
     received_at: datetime | None
