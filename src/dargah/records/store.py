@@ -103,6 +103,12 @@ class SliceLoader:
                 self._close(present)
                 self.counts.closed += present.height
 
+    def keep(self, keys: pl.DataFrame) -> None:
+        """Keys a snapshot names but does not load (rows rejected under accept-valid):
+        their current versions stay as they are rather than being closed."""
+        if self.snapshot and keys.height:
+            self._seen.append(keys.select(self.tables.key).drop_nulls())
+
     def finish(self) -> int:
         """Close what a snapshot no longer has; return the slice's row count."""
         key = list(self.tables.key)

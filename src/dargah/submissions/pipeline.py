@@ -132,6 +132,7 @@ def run_pass(
             loading = False
         if loading and loader is not None:
             loader.load(checked.accepted_rows)
+            loader.keep(checked.rows.filter(~checked.accepted))
         if progress is not None:
             elapsed = max(time.perf_counter() - started, 1e-9)
             progress(outcome.received, outcome.received / elapsed)

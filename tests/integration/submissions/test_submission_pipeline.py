@@ -188,3 +188,19 @@ def test_receipt_verifies_against_the_published_key(
     tampered = {**document, "receipt": {**document["receipt"], "status": "rejected"}}
     with pytest.raises(Exception, match="signature"):
         receipts.verify(tampered, keys)
+
+
+def test_a_rejected_row_does_not_close_its_earlier_version(
+    database: Database, settings: Settings, session: Session, institution: Member, tmp_path: Path
+) -> None:
+    _submit(database, settings, institution, _file(tmp_path, GOOD))
+    rows = [GOOD[0], "2,1111111111,master,1399/07/01,", GOOD[2]]  # row 2 now has a bad id
+    result = _submit(
+        database,
+        settings,
+        institution,
+        _file(tmp_path, rows, "b.csv"),
+        policy=AcceptancePolicy.ACCEPT_VALID,
+    )
+    assert (result.rejected, result.closed) == (1, 0)  # type: ignore[attr-defined]
+    assert _current(session) == [("1", "bachelor"), ("2", "bachelor"), ("3", "master")]
