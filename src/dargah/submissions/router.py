@@ -8,8 +8,6 @@ submission reports ``size_bytes`` so an interrupted client resumes from there.
 
 from __future__ import annotations
 
-import csv
-import io
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -17,20 +15,15 @@ from typing import Annotated, Any, Literal
 import orjson
 from fastapi import APIRouter, Header, Query, Request, Response, status
 from fastapi.responses import JSONResponse
-from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
 
 from dargah.access.policy import Permission, Principal
 from dargah.api.deps import SessionDep, SettingsDep, purpose_of, require
-from dargah.audit import service as audit
-from dargah.audit.events import AuditAction
-from dargah.catalogue.templates import neutralise_formula
-from dargah.db.session import Database, atomic
+from dargah.db.session import Database
 from dargah.errors import InvalidInput
 from dargah.members import service as members
 from dargah.members.models import Member
 from dargah.submissions import jobs as _jobs  # noqa: F401  (registers the handler)
-from dargah.submissions import service
+from dargah.submissions import reports, service
 from dargah.submissions.models import (
     SUBMISSION_STATUS_LABELS,
     Submission,
@@ -352,28 +345,23 @@ def report(
     Values may be personal data, so reading the report is audited with its purpose.
     """
     submission = service.get_submission(session, submission_id, principal=principal)
-    purpose = purpose_of(request, default="correcting a submission")
-    with atomic(session):
-        audit.record(
-            session,
-            principal=principal,
-            action=AuditAction.SUBMISSION_REPORT_READ,
-            entity_type="submission",
-            entity_id=submission.id,
-            purpose=purpose,
-            personal_data=True,
-            details={"format": format},
-        )
+    service.record_report_read(
+        session,
+        submission,
+        principal=principal,
+        purpose=purpose_of(request, default=service.REPORT_PURPOSE),
+        format=format,
+    )
     findings = service.findings_of(session, submission, limit=None if format != "json" else limit)
     if format == "csv":
         return Response(
-            _report_csv(findings),
+            reports.findings_csv(findings),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": _attachment(submission, "csv")},
         )
     if format == "xlsx":
         return Response(
-            _report_xlsx(findings),
+            reports.findings_xlsx(findings),
             media_type=XLSX_TYPE,
             headers={"Content-Disposition": _attachment(submission, "xlsx")},
         )
@@ -398,66 +386,6 @@ def _finding_out(item: SubmissionFinding) -> FindingOut:
         message_fa=item.message_fa,
         message_en=item.message_en,
     )
-
-
-_REPORT_HEADERS = (
-    ("ردیف", "Row"),
-    ("ستون", "Column"),
-    ("مقدار", "Value"),
-    ("کد خطا", "Code"),
-    ("قاعده", "Rule"),
-    ("شدت", "Severity"),
-    ("پیام", "Message (fa)"),
-    ("Message", "Message (en)"),
-)
-
-
-def _report_rows(findings: list[SubmissionFinding]) -> list[list[Any]]:
-    return [
-        [
-            item.row,
-            neutralise_formula(item.column or ""),
-            neutralise_formula(item.value or ""),
-            item.code,
-            item.rule_id or "",
-            item.severity,
-            item.message_fa,
-            item.message_en,
-        ]
-        for item in findings
-    ]
-
-
-def _report_csv(findings: list[SubmissionFinding]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([f"{fa} / {en}" for fa, en in _REPORT_HEADERS])
-    writer.writerows(_report_rows(findings))
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def _report_xlsx(findings: list[SubmissionFinding]) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    if sheet is None:
-        raise RuntimeError("sheet is missing")
-    sheet.title = "گزارش"
-    sheet.sheet_view.rightToLeft = True
-    sheet.append([f"{fa} / {en}" for fa, en in _REPORT_HEADERS])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    error_fill = PatternFill("solid", fgColor="F8D7DA")
-    warning_fill = PatternFill("solid", fgColor="FFF3CD")
-    for index, row in enumerate(_report_rows(findings), start=2):
-        sheet.append(row)
-        # The offending value is highlighted by severity.
-        sheet.cell(row=index, column=3).fill = error_fill if row[5] == "error" else warning_fill
-    sheet.freeze_panes = "A2"
-    for letter, width in zip("ABCDEFGH", (8, 24, 24, 22, 16, 10, 60, 60), strict=True):
-        sheet.column_dimensions[letter].width = width
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def _attachment(submission: Submission, extension: str) -> str:

@@ -822,3 +822,23 @@ def enqueue_processing(session: Session, submission: Submission, *, principal: P
         )
         submission.job_id = job.id
     return job.id
+
+
+REPORT_PURPOSE: Final = "correcting a submission"
+
+
+def record_report_read(
+    session: Session, submission: Submission, *, principal: Principal, purpose: str, format: str
+) -> None:
+    """Audit a read of a submission's findings: their values may be personal data."""
+    with atomic(session):
+        audit.record(
+            session,
+            principal=principal,
+            action=AuditAction.SUBMISSION_REPORT_READ,
+            entity_type="submission",
+            entity_id=submission.id,
+            purpose=purpose,
+            personal_data=True,
+            details={"format": format},
+        )

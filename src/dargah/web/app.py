@@ -8,7 +8,7 @@ from fastapi.staticfiles import StaticFiles
 from dargah.config import Settings
 from dargah.web.deps import LoginRequired
 from dargah.web.errors import redirect_to_login, render_error
-from dargah.web.routes import auth, catalogue, home, members
+from dargah.web.routes import auth, catalogue, home, members, submissions
 from dargah.web.templating import STATIC_DIR
 
 
@@ -20,7 +20,13 @@ def mount_portal(app: FastAPI, settings: Settings) -> None:
     the login page. ``settings`` are read per request from ``app.state``.
     """
     del settings  # read per request from app.state.settings, like the API does
-    for router in (auth.router, home.router, members.router, catalogue.router):
+    for router in (
+        auth.router,
+        home.router,
+        members.router,
+        catalogue.router,
+        submissions.router,
+    ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.state.html_error_renderer = render_error
