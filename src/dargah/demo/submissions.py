@@ -1,6 +1,7 @@
 """Demo data delivered the way institutions deliver it: files through the submission path.
 
-A handful of institutions send their students for three terms; the files are the
+A handful of institutions send their programme licences, then their students for
+three terms (so the students' licence rule is checked against real licences); the files are the
 synthetic ones of ``demo.synthetic`` (with the typing habits of real registrars), one
 institution's file has errors and is rejected under all-or-nothing, another sends the
 same kind of file under accept-valid and is partially accepted, and one institution
@@ -64,6 +65,27 @@ def _break_national_ids(frame: pl.DataFrame, every: int) -> pl.DataFrame:
     )
 
 
+def _licences(students: pl.DataFrame, code: str) -> pl.DataFrame:
+    """Programme licences covering the programmes the students are in, but a few."""
+    programmes = (
+        students.select("field_of_study", "degree_level", "study_mode")
+        .unique()
+        .sort("field_of_study", "degree_level", "study_mode")
+    )
+    # Every 15th programme runs without a licence on record: the students' licence
+    # rule reports those rows (a warning), as the ministry would want to see.
+    kept = programmes.filter(pl.int_range(0, programmes.height) % 15 != 7)
+    return kept.with_columns(
+        (pl.lit(f"{code}/") + pl.int_range(1000, 1000 + kept.height).cast(pl.String)).alias(
+            "licence_number"
+        ),
+        pl.lit("field_launch").alias("licence_type"),
+        pl.lit("1395/06/01").alias("issue_date"),
+        pl.lit("active").alias("status"),
+        pl.lit("60").alias("annual_capacity"),
+    )
+
+
 def seed_demo_submissions(
     database: Database, settings: Settings, principal: Principal
 ) -> DemoSubmissions:
@@ -87,6 +109,19 @@ def seed_demo_submissions(
                 fields_by_level=by_level,
                 provinces=provinces,
                 first_number=40_000_000 + position * 1_000_000,
+            )
+            licences = Path(folder) / f"licences-{code}.csv"
+            _licences(frame, code).write_csv(licences)
+            done.append(
+                service.submit_file(
+                    database,
+                    settings=settings,
+                    principal=principal,
+                    path=licences,
+                    dataset_slug="programme_licences",
+                    institution_id=ids[code],
+                    period="current",
+                )
             )
             for index, term in enumerate(TERMS):
                 if code == MISSING and term == TERMS[-1]:

@@ -242,11 +242,13 @@ def test_demo_data_arrives_through_the_submission_path(demo_database: Database) 
     )
     delivered = seed_demo_submissions(demo_database, settings, cli_principal("demo-test"))
 
-    assert (delivered.accepted, delivered.partial, delivered.rejected) == (13, 1, 1)
+    assert (delivered.accepted, delivered.partial, delivered.rejected) == (18, 1, 1)
     with demo_database.session() as session:
         statuses = {row.status for row in session.scalars(select(Submission))}
         assert statuses == {"accepted", "partially_accepted", "rejected"}
         assert all(row.receipt for row in session.scalars(select(Submission)))
+        warned = [row.finding_counts for row in session.scalars(select(Submission))]
+        assert any("rule_exists_in" in counts for counts in warned)  # unlicensed programmes
         loaded = session.execute(text('SELECT count(*) FROM "rec_students_v1"')).scalar_one()
         history = session.execute(text('SELECT count(*) FROM "rec_students_v1_h"')).scalar_one()
     assert loaded > 5000
