@@ -152,14 +152,19 @@ class SliceLoader:
                         )
                     )
             return frames[0] if frames else pl.DataFrame(schema=schema)
+        # In pieces: a million Python tuples at once would cost more memory than the
+        # columns they end up in.
+        parts: list[pl.DataFrame] = []
         cursor = raw.cursor()
         try:
             cursor.execute(sql)
-            rows = cursor.fetchall()
+            while rows := cursor.fetchmany(_BATCH):
+                parts.append(pl.DataFrame(rows, schema=_sqlite_schema(schema), orient="row"))
         finally:
             cursor.close()
-        frame = pl.DataFrame(rows, schema=_sqlite_schema(schema), orient="row")
-        return frame.cast(cast(Any, schema))
+        if not parts:
+            return pl.DataFrame(schema=schema)
+        return pl.concat(parts).cast(cast(Any, schema))
 
     def _insert(self, rows: pl.DataFrame) -> None:
         if not rows.height:
