@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Final
 
 import polars as pl
-from sqlalchemy import Connection, func, insert, select, text
+from sqlalchemy import insert, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -49,7 +49,7 @@ from dargah.submissions.models import (
     SubmissionStatus,
 )
 from dargah.submissions.pipeline import PassOutcome, Progress, header_columns, run_pass
-from dargah.submissions.readers import SourceFormat, detect_format, open_table, read_head
+from dargah.submissions.readers import detect_format, open_table, read_head
 from dargah.submissions.validation import BatchValidator
 
 MAX_BODY_BYTES: Final = 2 * 1024**3
@@ -276,22 +276,7 @@ def complete_upload(
     with atomic(session):
         submission.content_hash = content
         submission.received_at = utcnow()
-        same = _same_content(session, submission)
-        if same is not None:
-            submission.status = same.status
-            submission.same_as_id = same.id
-            submission.receipt = same.receipt
-            submission.finished_at = utcnow()
-            _copy_counts(same, submission)
-            audit.record(
-                session,
-                principal=principal,
-                action=AuditAction.SUBMISSION_DUPLICATE,
-                entity_type="submission",
-                entity_id=submission.id,
-                details={"same_as": same.id, "content_hash": content},
-            )
-        else:
+        if not _answer_with_same_content(session, submission, principal):
             submission.status = SubmissionStatus.QUEUED.value
     return submission
 
@@ -320,6 +305,29 @@ def _same_content(session: Session, submission: Submission) -> Submission | None
     ):
         return current
     return None
+
+
+def _answer_with_same_content(
+    session: Session, submission: Submission, principal: Principal
+) -> bool:
+    """If the target already holds this content, answer with that submission's receipt."""
+    same = _same_content(session, submission)
+    if same is None:
+        return False
+    submission.status = same.status
+    submission.same_as_id = same.id
+    submission.receipt = same.receipt
+    submission.finished_at = utcnow()
+    _copy_counts(same, submission)
+    audit.record(
+        session,
+        principal=principal,
+        action=AuditAction.SUBMISSION_DUPLICATE,
+        entity_type="submission",
+        entity_id=submission.id,
+        details={"same_as": same.id, "content_hash": submission.content_hash},
+    )
+    return True
 
 
 def _copy_counts(source: Submission, target: Submission) -> None:
@@ -466,7 +474,7 @@ def _validate_and_load(
         connection = session.connection()
         tables = record_tables.record_tables(document)
         record_tables.ensure(connection, tables)
-        slice_row = _lock_slice(session, connection, submission)
+        slice_row = _lock_slice(session, submission)
         loader = SliceLoader(
             connection,
             tables,
@@ -495,7 +503,7 @@ def _validate_and_load(
     return outcome
 
 
-def _lock_slice(session: Session, connection: Connection, submission: Submission) -> RecordSlice:
+def _lock_slice(session: Session, submission: Submission) -> RecordSlice:
     """The target's slice row, created if new, locked until this transaction ends."""
     major = version_tuple(submission.version)[0]
     where = (
@@ -522,7 +530,6 @@ def _lock_slice(session: Session, connection: Connection, submission: Submission
     found = session.scalar(select(RecordSlice).where(*where).with_for_update())
     if found is None:
         raise RuntimeError("found is missing")
-    del connection
     return found
 
 
@@ -724,21 +731,7 @@ def submit_file(
             submission.size_bytes = size
             submission.content_hash = digest.hexdigest()
             submission.received_at = utcnow()
-            same = _same_content(session, submission)
-            if same is not None:
-                submission.status = same.status
-                submission.same_as_id = same.id
-                submission.receipt = same.receipt
-                submission.finished_at = utcnow()
-                _copy_counts(same, submission)
-                audit.record(
-                    session,
-                    principal=principal,
-                    action=AuditAction.SUBMISSION_DUPLICATE,
-                    entity_type="submission",
-                    entity_id=submission.id,
-                    details={"same_as": same.id, "content_hash": submission.content_hash},
-                )
+            if _answer_with_same_content(session, submission, principal):
                 return submission
             submission.status = SubmissionStatus.QUEUED.value
         submission_id = submission.id
@@ -787,19 +780,6 @@ def findings_of(
     if limit is not None:
         query = query.limit(limit)
     return list(session.scalars(query))
-
-
-def count_findings(session: Session, submission: Submission) -> int:
-    """How many findings are stored for a submission."""
-    return int(
-        session.scalar(select(func.count()).where(SubmissionFinding.submission_id == submission.id))
-        or 0
-    )
-
-
-def source_formats() -> list[str]:
-    """The formats a body may be sent in."""
-    return [item.value for item in SourceFormat]
 
 
 # -- jobs -----------------------------------------------------------------------------
