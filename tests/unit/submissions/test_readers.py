@@ -107,7 +107,7 @@ def test_utf8_is_recognised_when_blocks_cut_its_letters_in_two(
 ) -> None:
     # Past the first megabyte the whole file is checked, block by block; an odd block
     # size cuts two-byte Persian letters at every boundary.
-    monkeypatch.setattr(readers, "_BLOCK_BYTES", 4001)
+    monkeypatch.setattr(readers.csv, "_BLOCK_BYTES", 4001)
     lines = ["id,name"] + [f"{i},نام‌خانوادگی {i}" for i in range(40_000)]
     data = ("\n".join(lines) + "\n").encode()
     assert len(data) > 1 << 20
@@ -257,7 +257,7 @@ def test_records_cut_across_chunks_are_read_whole(
 ) -> None:
     # Tiny chunks put every chunk boundary somewhere awkward: inside quoted newlines,
     # before blank lines and short rows, in the middle of multi-byte letters.
-    monkeypatch.setattr(readers, "_MIN_CHUNK_BYTES", 1)
+    monkeypatch.setattr(readers.csv, "_MIN_CHUNK_BYTES", 1)
     lines = ["id,text,extra"]
     for i in range(300):
         match i % 5:
@@ -288,7 +288,7 @@ def test_records_cut_across_chunks_are_read_whole(
 def test_a_too_long_row_in_a_later_chunk_has_its_own_row_number(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(readers, "_MIN_CHUNK_BYTES", 1)
+    monkeypatch.setattr(readers.csv, "_MIN_CHUNK_BYTES", 1)
     lines = ["a,b"] + [f'{i},"x\ny"' for i in range(100)] + ["1,2,3"]
     with pytest.raises(InvalidInput) as caught:
         _read(tmp_path, "\n".join(lines) + "\n")
