@@ -9,6 +9,7 @@ of the work.
 
 from __future__ import annotations
 
+import numpy as np
 import polars as pl
 
 
@@ -48,6 +49,11 @@ class DistinctValues:
             # Values that come out as they went in (codes typed as codes, clean
             # names) need no mapping back.
             return self._column.rename(per_key.name)
+        if per_key.dtype.is_numeric() and _identical(
+            per_key, self.keys.cast(per_key.dtype, strict=False)
+        ):
+            # Numbers typed plainly: a cast of the column is cheaper than mapping back.
+            return self._column.cast(per_key.dtype, strict=False).rename(per_key.name)
         return per_key.gather(self.index)
 
     def spread_frame(self, frame: pl.DataFrame, rows: pl.Series, *, key: str) -> pl.DataFrame:
@@ -65,3 +71,15 @@ class DistinctValues:
         return frame[per_row.filter(hit)].with_columns(
             rows.filter(hit).cast(frame.schema[key]).alias(key)
         )
+
+
+def _identical(left: pl.Series, right: pl.Series) -> bool:
+    """Same nulls and the same values, floats compared bit for bit (-0.0 is not 0.0)."""
+    if left.dtype != right.dtype or not left.is_null().equals(right.is_null()):
+        return False
+    if left.dtype.is_float():
+        left_bits, right_bits = (
+            side.fill_null(0).to_numpy().view(np.uint8) for side in (left, right)
+        )
+        return bool(np.array_equal(left_bits, right_bits))
+    return left.equals(right)

@@ -5,18 +5,27 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
 import polars as pl
 import pytest
 from polars.testing import assert_frame_equal, assert_series_equal
 
 from dargah.catalogue.documents import CodeListDocument
 from dargah.catalogue.schema import SchemaField
-from dargah.persian import is_valid_national_id, national_id_check_digit
+from dargah.persian import (
+    PersianValueError,
+    is_valid_national_id,
+    national_id_check_digit,
+    parse_jalali_date,
+)
 from dargah.submissions import issues
 from dargah.submissions.fields import (
     CodeLookup,
     _clean_national_ids,
     _convert,
+    _jalali_calendar,
+    _jalali_dates,
+    _jalali_slots,
     convert_field,
 )
 
@@ -317,3 +326,36 @@ def test_fast_paths_give_what_the_full_path_gives(kind: str, shape: str) -> None
     assert_frame_equal(fast.issues, full)
     if shape == "repeated":
         assert not full.is_empty()  # the pools hold bad values: the findings are compared
+
+
+def test_a_typed_minus_zero_keeps_the_sign_the_full_path_gives() -> None:
+    # "-" is a grouping character, so "-0" is 0.0; a plain cast would give -0.0, which
+    # compares equal to 0.0 but is stored and shown differently.
+    field, _ = _POOLS["number"]
+    raw = pl.Series("raw", ["-0", "0", "2"] * 4, dtype=pl.String)
+    rows = pl.Series("_row", range(raw.len()), dtype=pl.Int64)
+    fast = convert_field(field, raw, rows).values.to_numpy()
+    full = _convert(field, raw, rows, None, fast_paths=False)[0].to_numpy()
+    assert np.signbit(fast).tolist() == np.signbit(full).tolist()
+
+
+def test_dates_looked_up_by_slot_are_the_calendar_days_and_no_others() -> None:
+    table = _jalali_calendar()
+    typed = pl.Series([f"{k // 10000}/{k // 100 % 100}/{k % 100}" for k in table["_key"]])
+    assert_series_equal(_jalali_dates(typed), table["_date"], check_names=False)
+    assert _jalali_slots().drop_nulls().len() == table.height
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["1402/12/29", "1402/12/30", "1403/12/30", "1404/12/30", "1399/12/30", "1402/06/31",
+     "1402/07/31", "1402/13/01", "1402/00/10", "1402/07/00", "1402/01/32", "1199/12/29",
+     "1200/01/01", "1599/12/29", "1599/12/30", "1600/01/01", "۱۴۰۳/۱۲/۳۰", "١٤٠٢/١٢/٣٠"],
+)  # fmt: skip
+def test_a_date_is_found_exactly_when_the_toolkit_accepts_it(typed: str) -> None:
+    found = _jalali_dates(pl.Series([typed])).item()
+    try:
+        expected = parse_jalali_date(typed)
+    except PersianValueError:
+        expected = None
+    assert found == expected
