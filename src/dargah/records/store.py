@@ -59,11 +59,13 @@ class SliceLoader:
     counts: LoadCounts = field(default_factory=LoadCounts)
     _existing: pl.DataFrame | None = field(default=None, init=False)
     _seen: list[pl.DataFrame] = field(default_factory=list, init=False)
+    _row_count: int = field(default=0, init=False)
 
-    def start(self, *, has_rows: bool, hash_scheme: str | None) -> None:
+    def start(self, *, row_count: int, hash_scheme: str | None) -> None:
         """Read the slice's current keys and hashes (nothing to read for a new slice)."""
         key = list(self.tables.key)
-        if not has_rows:
+        self._row_count = row_count
+        if not row_count:
             self._existing = None
             return
         if hash_scheme == HASH_SCHEME:
@@ -74,13 +76,28 @@ class SliceLoader:
                 row_hashes(current, self.tables.fields)
             )
 
-    def load(self, rows: pl.DataFrame) -> None:
-        """Apply one batch of accepted, typed rows (with ``_action``)."""
+    def start_with(self, existing: pl.DataFrame, *, row_count: int, unchanged: int) -> None:
+        """Start from known keys and hashes instead of reading the slice.
+
+        For a re-sent file whose unchanged rows were recognised without reading them
+        (``submissions.lines``): ``existing`` holds only the current rows that may
+        still change or close; the ``unchanged`` others are counted as such.
+        """
+        self._row_count = row_count
+        self._existing = existing.select([*self.tables.key, HASH])
+        self.counts.unchanged += unchanged
+
+    def load(self, rows: pl.DataFrame) -> pl.Series:
+        """Apply one batch of accepted, typed rows (with ``_action``).
+
+        Returns the row hash of each upserted row (the rows not marked ``delete``), in
+        their order.
+        """
         key = list(self.tables.key)
         deletes = rows.filter(pl.col(ACTION) == DELETE).select(key)
         upserts = rows.filter(pl.col(ACTION) != DELETE).select(self.tables.fields)
         upserts = upserts.with_columns(row_hashes(upserts, self.tables.fields))
-        if self.snapshot:
+        if self.snapshot and self._existing is not None:
             self._seen.append(upserts.select(key))
         if self._existing is None:
             self._insert(upserts)
@@ -102,15 +119,27 @@ class SliceLoader:
             if present.height:
                 self._close(present)
                 self.counts.closed += present.height
+        return upserts[HASH]
 
-    def keep(self, keys: pl.DataFrame) -> None:
+    def keep(self, keys: pl.DataFrame) -> pl.DataFrame:
         """Keys a snapshot names but does not load (rows rejected under accept-valid):
-        their current versions stay as they are rather than being closed."""
-        if self.snapshot and keys.height:
-            self._seen.append(keys.select(self.tables.key).drop_nulls())
+        their current versions stay as they are rather than being closed.
+
+        Returns the keys that do have a current version.
+        """
+        key = list(self.tables.key)
+        if not self.snapshot or not keys.height or self._existing is None:
+            return keys.select(key).clear()
+        kept = keys.select(key).drop_nulls()
+        self._seen.append(kept)
+        return kept.join(self._existing.select(key), on=key, how="semi")
 
     def finish(self) -> int:
-        """Close what a snapshot no longer has; return the slice's row count."""
+        """Close what a snapshot no longer has; return the slice's row count.
+
+        The count is kept by arithmetic (an update closes one row and inserts one),
+        since counting a slice of millions of rows costs a scan.
+        """
         key = list(self.tables.key)
         if self.snapshot and self._existing is not None:
             seen = pl.concat(self._seen) if self._seen else self._existing.select(key).clear()
@@ -118,11 +147,7 @@ class SliceLoader:
             if gone.height:
                 self._close(gone)
                 self.counts.closed += gone.height
-        count = self.connection.execute(
-            text(f'SELECT count(*) FROM "{self.tables.current.name}" WHERE {SLICE} = :s'),
-            {"s": self.slice_id},
-        ).scalar_one()
-        return int(count)
+        return self._row_count + self.counts.inserted - self.counts.closed
 
     # -- bulk operations -------------------------------------------------------------
 
@@ -191,6 +216,12 @@ class SliceLoader:
             f'c."{name}"' for name in (SLICE, *self.tables.fields, SUBMISSION, HASH)
         )
         parameters = {"s": self.slice_id, "sub": self.submission_id}
+        postgresql = self.connection.dialect.name == "postgresql"
+        # Right after a large load the slice has no statistics yet, and the planner,
+        # thinking it small, hashes all of it; a few keys must walk the primary key.
+        walk = postgresql and keys.height * 10 < max(self._row_count, 1)
+        if walk:
+            self._planner_joins("off")
         self.connection.execute(
             text(
                 f'INSERT INTO "{history}" ({columns}, {CLOSED_BY}) '
@@ -199,7 +230,7 @@ class SliceLoader:
             ),
             parameters,
         )
-        if self.connection.dialect.name == "postgresql":
+        if postgresql:
             self.connection.execute(
                 text(
                     f'DELETE FROM "{current}" c USING {_KEYS_TABLE} k '
@@ -207,6 +238,8 @@ class SliceLoader:
                 ),
                 parameters,
             )
+            if walk:
+                self._planner_joins("on")
         else:
             self.connection.execute(
                 text(
@@ -215,6 +248,10 @@ class SliceLoader:
                 ),
                 parameters,
             )
+
+    def _planner_joins(self, setting: str) -> None:
+        for name in ("enable_hashjoin", "enable_mergejoin"):
+            self.connection.execute(text(f"SET LOCAL {name} = {setting}"))
 
     def _stage_keys(self, keys: pl.DataFrame) -> None:
         current = self.tables.current

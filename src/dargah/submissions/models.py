@@ -159,3 +159,25 @@ class SubmissionFinding(Base):
     severity: Mapped[str] = mapped_column(String(10))
     message_fa: Mapped[str] = mapped_column(Text)
     message_en: Mapped[str] = mapped_column(Text)
+
+
+class SliceLineIndex(Base):
+    """Which line of the last CSV file each current row of a slice came from.
+
+    Lets a re-sent file skip the lines that have not changed (``submissions.lines``,
+    decision 0010). Only valid while ``submission_id`` is the slice's current one and
+    ``context`` matches the validation context of the next file.
+    """
+
+    __tablename__ = "slice_line_indexes"
+
+    slice_id: Mapped[int] = mapped_column(
+        ForeignKey("record_slices.id", ondelete="CASCADE"), primary_key=True
+    )
+    submission_id: Mapped[int] = mapped_column(Integer)
+    context: Mapped[str] = mapped_column(String(64))
+    scheme: Mapped[str] = mapped_column(String(60))
+    entries: Mapped[int] = mapped_column(Integer)
+    # Megabytes: only read when the index is going to be used.
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

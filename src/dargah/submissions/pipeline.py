@@ -26,10 +26,12 @@ from dargah.records.store import SliceLoader
 from dargah.submissions import issues
 from dargah.submissions.fields import CodeLookup
 from dargah.submissions.headers import HeaderMatch, match_headers
+from dargah.submissions.lines import CLEAN, LINE, LineLedger
 from dargah.submissions.readers import TableSource, open_table
 from dargah.submissions.validation import (
     ACTION,
     ACTION_HEADERS,
+    DELETE,
     ROW,
     BatchValidator,
     ValidatedBatch,
@@ -104,18 +106,25 @@ def run_pass(
     all_or_nothing: bool,
     progress: Progress | None = None,
     batch_rows: int = BATCH_ROWS,
+    ledger: LineLedger | None = None,
+    unchanged: int = 0,
 ) -> PassOutcome:
     """Validate every batch and load the accepted rows while loading is allowed.
 
     Under all-or-nothing, loading stops at the first error (the caller then rolls the
-    transaction back) but validation goes on so the report is complete.
+    transaction back) but validation goes on so the report is complete. ``unchanged``
+    counts rows of the file already recognised as current and clean, which are not in
+    ``source`` (a re-sent file's unchanged lines); ``ledger`` collects the next line
+    index of the slice.
     """
     matched, action_index = check_headers(source, validator.document)
     renames = dict(matched.columns)
     if action_index is not None:
         renames[f"c{action_index}"] = ACTION
     outcome = PassOutcome(
-        columns={source.headers[int(column[1:])]: name for column, name in sorted(renames.items())}
+        columns={source.headers[int(column[1:])]: name for column, name in sorted(renames.items())},
+        received=unchanged,
+        accepted=unchanged,
     )
     loading = loader is not None
     started = time.perf_counter()
@@ -131,8 +140,18 @@ def run_pass(
         if all_or_nothing and outcome.rejected:
             loading = False
         if loading and loader is not None:
-            loader.load(checked.accepted_rows)
-            loader.keep(checked.rows.filter(~checked.accepted))
+            rows = checked.rows
+            if ledger is not None:
+                rows = rows.with_columns(
+                    batch[LINE] if LINE in batch.columns else pl.lit(None, dtype=pl.UInt64),
+                    (~rows[ROW].is_in(checked.issues["row"].drop_nulls().implode())).alias(CLEAN),
+                )
+            loadable = rows.filter(checked.accepted)
+            hashes = loader.load(loadable)
+            kept = loader.keep(rows.filter(~checked.accepted).select(validator.key))
+            if ledger is not None:
+                ledger.loaded(loadable.filter(pl.col(ACTION) != DELETE), hashes)
+                ledger.kept(kept)
         if progress is not None:
             elapsed = max(time.perf_counter() - started, 1e-9)
             progress(outcome.received, outcome.received / elapsed)
@@ -164,7 +183,8 @@ def _validated_batches(
             for raw in source.batches(batch_rows):
                 if stop.is_set():
                     return
-                batch = raw.select([ROW, *renames]).rename(renames)
+                extra = [LINE] if LINE in raw.columns else []
+                batch = raw.select([ROW, *renames, *extra]).rename(renames)
                 waiting.put((batch, validator.validate(batch)))
             waiting.put(_DONE)
         except BaseException as exc:  # handed to the consumer, which re-raises it

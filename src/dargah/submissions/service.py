@@ -15,31 +15,26 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
 import polars as pl
-from sqlalchemy import insert, select, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from dargah.access.policy import Principal, require_institution_access
 from dargah.audit import service as audit
 from dargah.audit.events import AuditAction
-from dargah.catalogue import codelists
 from dargah.catalogue import service as catalogue
 from dargah.catalogue.documents import Cadence, DatasetDocument, version_tuple
 from dargah.catalogue.models import Dataset
-from dargah.catalogue.schema import ExistsInRule
 from dargah.config import Settings
 from dargah.db.base import utcnow
 from dargah.db.session import Database, atomic
 from dargah.errors import Conflict, DargahError, InvalidInput, not_found
 from dargah.members.models import Member
-from dargah.records import tables as record_tables
 from dargah.records.models import RecordSlice
-from dargah.records.store import HASH_SCHEME, SliceLoader
 from dargah.submissions import receipts
-from dargah.submissions.fields import CodeLookup
+from dargah.submissions.loading import Rejected, load_file
 from dargah.submissions.models import (
     AcceptancePolicy,
     Submission,
@@ -48,9 +43,7 @@ from dargah.submissions.models import (
     SubmissionMode,
     SubmissionStatus,
 )
-from dargah.submissions.pipeline import PassOutcome, Progress, header_columns, run_pass
-from dargah.submissions.readers import detect_format, open_table, read_head
-from dargah.submissions.validation import BatchValidator
+from dargah.submissions.pipeline import PassOutcome, Progress, header_columns
 
 MAX_BODY_BYTES: Final = 2 * 1024**3
 _PERIOD_PATTERNS: Final = {
@@ -60,14 +53,6 @@ _PERIOD_PATTERNS: Final = {
     Cadence.CONTINUOUS: re.compile(r"^(current|1[34]\d\d(-[123])?)$"),
     Cadence.ONE_OFF: re.compile(r"^(current|1[34]\d\d(-[123])?)$"),
 }
-
-
-class _Rejected(Exception):
-    """Unwinds the loading transaction of a submission that will not be loaded."""
-
-    def __init__(self, outcome: PassOutcome) -> None:
-        super().__init__("rejected")
-        self.outcome = outcome
 
 
 @dataclass(frozen=True)
@@ -410,9 +395,16 @@ def _process(
 
     try:
         with atomic(session):
-            outcome = _validate_and_load(session, submission, path, report_progress)
+            target = resolve_target(
+                session,
+                dataset_slug=submission.dataset_slug,
+                version=submission.version,
+                institution_id=submission.institution_id,
+                period=submission.period,
+            )
+            outcome = load_file(session, submission, target.document, path, report_progress)
             _finish(session, submission, outcome, settings, principal)
-    except _Rejected as rejected:
+    except Rejected as rejected:
         with atomic(session):
             _finish(session, submission, rejected.outcome, settings, principal)
     except DargahError as exc:
@@ -437,151 +429,6 @@ def _process(
             )
         raise
     return submission
-
-
-def _validate_and_load(
-    session: Session, submission: Submission, path: Path, progress: Progress
-) -> PassOutcome:
-    target = resolve_target(
-        session,
-        dataset_slug=submission.dataset_slug,
-        version=submission.version,
-        institution_id=submission.institution_id,
-        period=submission.period,
-    )
-    document = target.document
-    validator = BatchValidator(
-        document,
-        code_lookups=_code_lookups(session, document),
-        references=_reference_lookup(session, submission.institution_id),
-        delta=submission.mode == SubmissionMode.DELTA.value,
-    )
-    all_or_nothing = submission.policy == AcceptancePolicy.ALL_OR_NOTHING.value
-    head = read_head(path, 8192)
-    source_format = detect_format(submission.filename, head, submission.source_format)
-    submission.source_format = source_format.value
-    with open_table(
-        path,
-        format=source_format,
-        filename=submission.filename,
-        encoding=submission.declared_encoding,
-    ) as table:
-        if submission.validate_only:
-            outcome = run_pass(
-                table, validator, loader=None, all_or_nothing=all_or_nothing, progress=progress
-            )
-            return outcome
-        connection = session.connection()
-        tables = record_tables.record_tables(document)
-        record_tables.ensure(connection, tables)
-        slice_row = _lock_slice(session, submission)
-        loader = SliceLoader(
-            connection,
-            tables,
-            slice_id=slice_row.id,
-            submission_id=submission.id,
-            snapshot=submission.mode == SubmissionMode.SNAPSHOT.value,
-        )
-        loader.start(has_rows=slice_row.row_count > 0, hash_scheme=slice_row.hash_scheme)
-        outcome = run_pass(
-            table, validator, loader=loader, all_or_nothing=all_or_nothing, progress=progress
-        )
-        if outcome.accepted == 0 and outcome.rejected > 0:
-            raise _Rejected(outcome)
-        if outcome.received == 0 and submission.mode == SubmissionMode.DELTA.value:
-            raise _Rejected(outcome)
-        slice_row.row_count = loader.finish()
-        slice_row.current_submission_id = submission.id
-        slice_row.hash_scheme = HASH_SCHEME
-        slice_row.loads += 1
-        slice_row.updated_at = utcnow()
-        counts = loader.counts
-        submission.inserted = counts.inserted
-        submission.updated = counts.updated
-        submission.unchanged = counts.unchanged
-        submission.closed = counts.closed
-    return outcome
-
-
-def _lock_slice(session: Session, submission: Submission) -> RecordSlice:
-    """The target's slice row, created if new, locked until this transaction ends."""
-    major = version_tuple(submission.version)[0]
-    where = (
-        RecordSlice.dataset_slug == submission.dataset_slug,
-        RecordSlice.major == major,
-        RecordSlice.institution_id == submission.institution_id,
-        RecordSlice.period == submission.period,
-    )
-    found = session.scalar(select(RecordSlice).where(*where).with_for_update())
-    if found is not None:
-        return found
-    try:
-        with session.begin_nested():
-            session.add(
-                RecordSlice(
-                    dataset_slug=submission.dataset_slug,
-                    major=major,
-                    institution_id=submission.institution_id,
-                    period=submission.period,
-                )
-            )
-    except IntegrityError:
-        pass  # another worker made it first; wait for its lock below
-    found = session.scalar(select(RecordSlice).where(*where).with_for_update())
-    if found is None:
-        raise RuntimeError("found is missing")
-    return found
-
-
-def _code_lookups(session: Session, document: DatasetDocument) -> dict[str, CodeLookup]:
-    return {
-        slug: CodeLookup(codelists.as_documents(codelists.active_values(session, slug)))
-        for slug in document.schema_.code_lists
-    }
-
-
-def _reference_lookup(session: Session, institution_id: int) -> Any:
-    """Rows of other data sets the rules refer to, from what the gateway holds now."""
-
-    def lookup(rule: ExistsInRule) -> pl.DataFrame | None:
-        try:
-            other = catalogue.get_dataset(session, rule.dataset)
-        except DargahError:
-            return None
-        versions = catalogue.accepted_versions(other)
-        if not versions:
-            return None
-        document = catalogue.as_document(other, versions[-1])
-        tables = record_tables.record_tables(document)
-        connection = session.connection()
-        if not record_tables.exists(connection, tables):
-            return None
-        columns = list(dict.fromkeys(rule.match.values()))
-        names = ", ".join(f'r."{name}"' for name in columns)
-        conditions = ["s.dataset_slug = :slug"]
-        parameters: dict[str, Any] = {"slug": other.slug}
-        if rule.same_institution:
-            conditions.append("s.institution_id = :institution")
-            parameters["institution"] = institution_id
-        for index, (name, values) in enumerate((rule.where or {}).items()):
-            placeholders = ", ".join(f":w{index}_{n}" for n in range(len(values)))
-            conditions.append(f'r."{name}" IN ({placeholders})')
-            parameters.update({f"w{index}_{n}": value for n, value in enumerate(values)})
-        rows = connection.execute(
-            text(
-                f'SELECT DISTINCT {names} FROM "{tables.current.name}" r '
-                f"JOIN record_slices s ON s.id = r.{record_tables.SLICE} "
-                f"WHERE {' AND '.join(conditions)}"
-            ),
-            parameters,
-        ).all()
-        if not rows:
-            return None
-        return pl.DataFrame(
-            [tuple(str(value) for value in row) for row in rows], schema=columns, orient="row"
-        )
-
-    return lookup
 
 
 def _finish(

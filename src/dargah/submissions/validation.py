@@ -8,6 +8,7 @@ remembered so a duplicate natural key is caught across the whole file.
 
 from __future__ import annotations
 
+import hashlib
 import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -126,6 +127,28 @@ class BatchValidator:
                 and rule.id not in self._reference_cache
             ):
                 self._reference_cache[rule.id] = self.references(rule)
+            if isinstance(rule, ExistsInRule) and self._reference_cache.get(rule.id) is None:
+                # Known before any row is read, so said even if no row reaches the rule.
+                self._unchecked_rules.add(rule.id)
+
+    def seed_keys(self, keys: pl.DataFrame) -> None:
+        """Keys the submission holds in rows not passed to ``validate`` (unchanged lines
+        of a re-sent file): a validated row with one of them is a duplicate."""
+        self._seen_keys = keys.select(self.key)
+
+    def reference_digest(self) -> str:
+        """A digest of the reference rows read by ``prefetch_references``: rows checked
+        against other reference data might come out otherwise."""
+        digest = hashlib.sha256()
+        for rule_id in sorted(self._reference_cache):
+            digest.update(rule_id.encode())
+            frame = self._reference_cache[rule_id]
+            if frame is None:
+                digest.update(b"-")
+                continue
+            ordered = frame.sort(frame.columns, nulls_last=True)
+            digest.update(ordered.write_csv(include_header=True).encode())
+        return digest.hexdigest()
 
     def submission_findings(self) -> pl.DataFrame:
         """Findings about the whole submission rather than a row (rules not checked)."""

@@ -17,10 +17,12 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, Final
 
+import numpy as np
 import polars as pl
 import pyarrow as pa  # type: ignore[import-untyped]
 
 from dargah.errors import InvalidInput
+from dargah.submissions.lines import ASCII_COMPATIBLE, LINE, line_hashes
 from dargah.submissions.readers.base import (
     ROW_COLUMN,
     UTF8_BOM,
@@ -121,6 +123,14 @@ def _delimiter_invalid(delimiter: str) -> InvalidInput:
 # --------------------------------------------------------------------------- source
 
 
+def _with_line_hashes(frame: pl.DataFrame, chunk: bytes) -> pl.DataFrame:
+    """Add ``_line`` to a chunk's rows, or nulls when its lines are not its records."""
+    hashes, balanced = line_hashes(chunk)
+    if not balanced or hashes.len() != frame.height:
+        hashes = pl.Series(LINE, [None] * frame.height, dtype=pl.UInt64)
+    return frame.with_columns(hashes)
+
+
 class CsvSource(TableSource):
     """A CSV file, parsed by polars one block of records at a time."""
 
@@ -134,6 +144,8 @@ class CsvSource(TableSource):
         data_offset: int,
         first_row: int,
         row_bytes: float,
+        lines_offset: int | None = None,
+        line_hashes: bool = False,
     ) -> None:
         super().__init__(
             format=SourceFormat.CSV, headers=headers, encoding=encoding, delimiter=delimiter
@@ -143,12 +155,32 @@ class CsvSource(TableSource):
         self._first_row = first_row
         self._row_bytes = row_bytes  # average size of a record, from the head
         self._polars_schema = dict.fromkeys(self.columns, pl.String)
+        self.lines_offset = lines_offset
+        """Where the data lines start in the file's own bytes, when a line break is the
+        byte 0x0A there (``submissions.lines``); None for UTF-16 and UTF-32."""
+        self._line_hashes = line_hashes and lines_offset is not None
+
+    @property
+    def first_row(self) -> int:
+        """The row number of the first line after the header."""
+        return self._first_row
 
     @classmethod
     def open(
-        cls, path: Path, head: bytes, *, encoding: str | None, delimiter: str | None
+        cls,
+        path: Path,
+        head: bytes,
+        *,
+        encoding: str | None,
+        delimiter: str | None,
+        line_hashes: bool = False,
     ) -> CsvSource:
-        """Detect encoding and delimiter and read the header row."""
+        """Detect encoding and delimiter and read the header row.
+
+        With ``line_hashes``, every batch also has ``_line``: the hash of the line each
+        row was read from (see ``submissions.lines``), or null when a quoted field
+        spans lines and lines are not rows.
+        """
         complete = path.stat().st_size <= len(head)
         codec = _csv_encoding(path, head, encoding, complete=complete)
         utf8_head = head if codec in _UTF8 else _transcode_head(head, codec, final=complete)
@@ -169,7 +201,14 @@ class CsvSource(TableSource):
             data_offset=_offset_after_lines(utf8_head, lines),
             first_row=header_row + 1,
             row_bytes=len(head) / max(1, head.count(b"\n")),
+            lines_offset=_offset_after_lines(head, lines) if codec in ASCII_COMPATIBLE else None,
+            line_hashes=line_hashes,
         )
+
+    def changed_lines(self, text: bytes, rows: np.ndarray) -> TableSource:
+        """The given lines of this file (UTF-8, whole lines) as a source of their own,
+        each row numbered as in the file: a re-sent file's new and changed lines."""
+        return _SelectedLines(self, text, rows)
 
     def _frames(self, size: int) -> Iterator[pl.DataFrame]:
         row = self._first_row
@@ -185,6 +224,8 @@ class CsvSource(TableSource):
                     continue
             frame = self._parse(chunk, row)
             row += frame.height
+            if self._line_hashes:
+                frame = _with_line_hashes(frame, chunk)
             yield self._tidy(frame, excel_text=b'="' in chunk)
 
     def _utf8_blocks(self, block_bytes: int) -> Iterator[bytes]:
@@ -515,3 +556,39 @@ def _first_long_record(chunk: bytes, delimiter: str, width: int) -> tuple[int, i
     except csv.Error:
         return None
     return None
+
+
+class _SelectedLines(CsvSource):
+    """Some lines of a CSV file, parsed with its settings, numbered as in the file."""
+
+    def __init__(self, file: CsvSource, text: bytes, rows: np.ndarray) -> None:
+        super().__init__(
+            file._path,
+            headers=file.headers,
+            encoding="utf-8",
+            delimiter=file.delimiter or ",",
+            data_offset=0,
+            first_row=file.first_row,
+            row_bytes=file._row_bytes,
+            lines_offset=file.lines_offset,
+            line_hashes=file._line_hashes,
+        )
+        self._text = text
+        self._rows = rows
+
+    def _frames(self, size: int) -> Iterator[pl.DataFrame]:
+        if not self._text:
+            return
+        try:
+            frame = self._parse(self._text, 0)
+        except InvalidInput:
+            # Numbered from 0 here; parse line by line to name the file's row instead.
+            for line, row in zip(self._text.splitlines(keepends=True), self._rows, strict=False):
+                self._parse(line, int(row))
+            raise
+        if frame.height != len(self._rows):
+            raise RuntimeError("selected lines and their row numbers differ in count")
+        frame = frame.with_columns(pl.Series(ROW_COLUMN, self._rows, dtype=pl.Int64))
+        if self._line_hashes:
+            frame = _with_line_hashes(frame, self._text)
+        yield self._tidy(frame, excel_text=b'="' in self._text)

@@ -179,13 +179,15 @@ def open_table(
     encoding: str | None = None,
     delimiter: str | None = None,
     sheet: str | None = None,
+    line_hashes: bool = False,
 ) -> TableSource:
     """Open the submitted file at ``path`` and read its header row.
 
     ``format`` overrides what the file name says (a file's own signature still wins,
     see ``detect_format``); ``filename`` is the name the sender gave it (``path`` is
     often a temporary file). ``encoding`` and ``delimiter`` apply to CSV and win over
-    detection; ``sheet`` names the XLSX sheet (default: the first visible one).
+    detection; ``sheet`` names the XLSX sheet (default: the first visible one);
+    ``line_hashes`` adds ``_line`` to CSV batches (``submissions.lines``).
     Raises ``InvalidInput`` when the file cannot be read.
     """
     head = read_head(path)
@@ -193,7 +195,9 @@ def open_table(
         raise file_empty()
     kind = detect_format(filename or path.name, head, format.value if format else None)
     if kind is SourceFormat.CSV:
-        return CsvSource.open(path, head, encoding=encoding, delimiter=delimiter)
+        return CsvSource.open(
+            path, head, encoding=encoding, delimiter=delimiter, line_hashes=line_hashes
+        )
     if kind is SourceFormat.XLSX:
         return XlsxSource(path, sheet)
     if kind is SourceFormat.JSON:

@@ -1,0 +1,259 @@
+"""The lines of a CSV file as hashes: what lets a re-sent file skip its unchanged rows.
+
+Institutions re-send the whole term every time, and from one send to the next almost
+every line of the file is byte for byte the same. After a snapshot is loaded from a
+CSV file, the gateway keeps a *line index* for the slice: for every current row, the
+hash of the file line it came from, its row hash, its key and whether it passed with
+no finding at all. When the next file for the slice is read under the same validation
+context (same data-set version, code lists, reference data, encoding, delimiter and
+header), a line found in the index among the clean rows needs no parsing, checking or
+writing: the row it stands for is current and unchanged. Only the other lines go
+through the pipeline (decision 0010).
+
+The index is only made and used when every record of the file is one line, so a line
+and a record are the same thing; a file with a quoted line break falls back to the
+full path. Hashes are polars' 64-bit hashes, so a scheme string names the version.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Final
+
+import numpy as np
+import polars as pl
+import pyarrow as pa  # type: ignore[import-untyped]
+
+from dargah.records.tables import HASH
+
+LINE: Final = "_line"
+CLEAN: Final = "_clean"
+LINE_SCHEME: Final = f"polars-{pl.__version__}-lines-v1"
+_SEED: Final = 1403
+_BLOCK_BYTES: Final = 8 << 20
+_NEWLINE: Final = 0x0A
+_QUOTE: Final = 0x22
+_CARRIAGE_RETURN: Final = 0x0D
+MAX_CHANGED_SHARE: Final = 0.25
+"""Beyond this share of changed lines, the whole file is processed the ordinary way."""
+_UTF8: Final = frozenset({"utf-8", "utf-8-sig", "ascii"})
+ASCII_COMPATIBLE: Final = frozenset({"utf-8", "utf-8-sig", "cp1256", "windows-1256", "ascii"})
+"""Encodings in which a line break is the byte 0x0A and nothing else contains it."""
+
+
+def line_hashes(data: bytes) -> tuple[pl.Series, bool]:
+    """The hash of every line of ``data`` and whether every line has balanced quotes.
+
+    ``data`` must be whole lines: each ends with a line break, except perhaps the last
+    one, which is hashed as if it had one (so the file's last line hashes the same
+    whether or not the file ends with a line break). Unbalanced quotes on a line mean
+    a quoted field spans lines: then lines are not records, and the caller must not
+    use the hashes as row identities.
+    """
+    lines = _Lines.split(data)
+    return lines.hashes, lines.balanced
+
+
+@dataclass
+class _Lines:
+    data: bytes  # ends with a line break
+    ends: np.ndarray  # offset just past each line break
+    hashes: pl.Series
+    balanced: bool
+
+    @classmethod
+    def split(cls, data: bytes) -> _Lines:
+        if data and data[-1] != _NEWLINE:
+            data += b"\n"
+        array = np.frombuffer(data, dtype=np.uint8)
+        ends = np.flatnonzero(array == _NEWLINE) + 1
+        offsets = np.concatenate((np.zeros(1, dtype=np.int64), ends.astype(np.int64)))
+        balanced = True
+        quotes = np.flatnonzero(array == _QUOTE)
+        if quotes.size:
+            per_line = np.diff(np.searchsorted(quotes, offsets))
+            balanced = not bool((per_line % 2).any())
+        lines = pa.LargeBinaryArray.from_buffers(
+            pa.large_binary(), ends.size, [None, pa.py_buffer(offsets), pa.py_buffer(data)]
+        )
+        return cls(data, ends, pl.Series(LINE, lines).hash(seed=_SEED), balanced)
+
+    def keep(
+        self, wanted: np.ndarray, first_row: int, parts: list[bytes], rows: list[np.ndarray]
+    ) -> int:
+        """Append the wanted lines (not blank ones) and their row numbers; return how
+        many were appended."""
+        array = np.frombuffer(self.data, dtype=np.uint8)
+        starts = np.concatenate((np.zeros(1, dtype=np.int64), self.ends[:-1]))
+        lengths = self.ends - starts
+        blank = (lengths == 1) | ((lengths == 2) & (array[starts] == _CARRIAGE_RETURN))
+        positions = np.flatnonzero(wanted & ~blank)
+        data, ends = self.data, self.ends
+        parts.extend(data[starts[at] : ends[at]] for at in positions.tolist())
+        rows.append(first_row + positions.astype(np.int64))
+        return int(positions.size)
+
+
+@dataclass
+class LineIndex:
+    """A slice's line index: one entry per current row."""
+
+    entries: pl.DataFrame
+    """Columns: the key fields (typed), ``_hash`` (row hash), ``_line`` and ``_clean``."""
+
+    def to_bytes(self) -> bytes:
+        """Arrow IPC, uncompressed: written and read back in milliseconds."""
+        buffer = io.BytesIO()
+        self.entries.write_ipc(buffer, compression="uncompressed")
+        return buffer.getvalue()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> LineIndex:
+        """Read an index written by ``to_bytes``."""
+        return cls(pl.read_ipc(io.BytesIO(data)))
+
+
+@dataclass
+class ChangedLines:
+    """What a re-sent file holds beyond the clean rows the slice already has."""
+
+    text: bytes
+    """The lines to read and check, in file order, each ending with a line break."""
+    rows: np.ndarray
+    """The row number of each of those lines, as a person sees it in the file."""
+    unchanged: pl.Series
+    """Boolean, aligned with the index entries: the entry's line is in the file."""
+    unchanged_count: int = 0
+
+
+def plan_increment(
+    path: Path, *, data_offset: int, first_row: int, index: LineIndex, encoding: str = "utf-8"
+) -> ChangedLines | None:
+    """Split a file into lines the index vouches for and lines to process.
+
+    Returns None when the shortcut does not hold and the whole file must be processed:
+    a quoted field spans lines, a line the index vouches for appears twice (a
+    duplicate key the full check must report), or so much has changed that the
+    ordinary path is as quick.
+    """
+    # Sorted once, then searched block by block: cheaper than a hash set rebuilt per block.
+    clean = np.sort(index.entries.filter(pl.col(CLEAN))[LINE].to_numpy())
+    limit = max(1_000, int(index.entries.height * MAX_CHANGED_SHARE))
+    changed = 0
+    parts: list[bytes] = []
+    rows: list[np.ndarray] = []
+    found: list[pl.Series] = []
+    row = first_row
+    utf8 = encoding in _UTF8
+    for block in _line_blocks(path, data_offset):
+        # Lines are hashed as UTF-8, as the reader hands them on (single-byte
+        # encodings cut at a line break cut at a character boundary too).
+        lines = _Lines.split(block if utf8 else block.decode(encoding).encode("utf-8"))
+        if not lines.balanced:
+            return None
+        known = _contains(clean, lines.hashes.to_numpy())
+        found.append(lines.hashes.filter(pl.Series(known)))
+        if not known.all():
+            changed += lines.keep(~known, row, parts, rows)
+            if changed > limit:
+                return None
+        row += lines.ends.size
+    seen = pl.concat(found) if found else pl.Series(LINE, [], dtype=pl.UInt64)
+    if seen.is_duplicated().any():
+        return None
+    unchanged = index.entries[LINE].is_in(seen.implode()) & index.entries[CLEAN]
+    row_numbers = np.concatenate(rows) if rows else np.empty(0, dtype=np.int64)
+    return ChangedLines(
+        text=b"".join(parts),
+        rows=row_numbers,
+        unchanged=unchanged,
+        unchanged_count=int(unchanged.sum()),
+    )
+
+
+def _contains(ordered: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Whether each value is in the sorted array."""
+    if not ordered.size:
+        return np.zeros(values.size, dtype=bool)
+    # Searching in sorted order walks ``ordered`` once instead of jumping around it:
+    # five times quicker for a million entries.
+    order = np.argsort(values)
+    at = np.minimum(np.searchsorted(ordered, values[order]), ordered.size - 1)
+    found = np.empty(values.size, dtype=bool)
+    found[order] = ordered[at] == values[order]
+    return found
+
+
+def _line_blocks(path: Path, offset: int) -> Iterator[bytes]:
+    """Whole lines of the file from ``offset``, a few megabytes at a time."""
+    carry = b""
+    with path.open("rb") as handle:
+        handle.seek(offset)
+        while True:
+            block = handle.read(_BLOCK_BYTES)
+            data = carry + block if carry else block
+            if not block:
+                if data:
+                    yield data
+                return
+            cut = data.rfind(b"\n") + 1
+            carry = data[cut:]
+            if cut:
+                yield data[:cut]
+
+
+@dataclass
+class LineLedger:
+    """Collects the entries of a slice's next line index while a file loads.
+
+    Gives up (``usable`` false) when an entry cannot be known: a row without its line
+    (a quoted line break), or a kept row (rejected under accept-valid, its earlier
+    version left current) with no earlier index to take the entry from.
+    """
+
+    key: list[str]
+    previous: LineIndex | None = None
+    usable: bool = True
+    _parts: list[pl.DataFrame] = field(default_factory=list)
+
+    def loaded(self, rows: pl.DataFrame, hashes: pl.Series) -> None:
+        """Upserted rows (typed, with ``_line`` and ``_clean``) and their row hashes."""
+        if not self.usable:
+            return
+        if LINE not in rows.columns or rows[LINE].null_count():
+            self.usable = False
+            return
+        self._parts.append(rows.select([*self.key, LINE, CLEAN]).with_columns(hashes.alias(HASH)))
+
+    def kept(self, keys: pl.DataFrame) -> None:
+        """Keys of rows rejected under accept-valid: their current versions stay."""
+        if not self.usable or not keys.height:
+            return
+        if self.previous is None:
+            self.usable = False
+            return
+        entries = self.previous.entries.join(keys.select(self.key), on=self.key, how="semi")
+        # Their lines were checked under an earlier context: never skip them blindly.
+        self._parts.append(entries.with_columns(pl.lit(False).alias(CLEAN)))
+
+    def carried(self, entries: pl.DataFrame) -> None:
+        """Entries of unchanged lines, taken over from the previous index."""
+        self._parts.append(entries)
+
+    def index(self, row_count: int) -> LineIndex | None:
+        """The new index, if it is complete: one entry per current row."""
+        if not self.usable:
+            return None
+        columns = [*self.key, HASH, LINE, CLEAN]
+        parts = [part.select(columns) for part in self._parts if part.height]
+        if not parts:
+            return None
+        entries = pl.concat(parts, how="vertical_relaxed")
+        # Keys are unique by construction (the validator refuses a duplicate), so a
+        # count that matches the slice's means the index covers it exactly.
+        if entries.height != row_count:
+            return None
+        return LineIndex(entries)

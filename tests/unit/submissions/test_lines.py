@@ -1,0 +1,153 @@
+"""The line index: hashing lines, and splitting a re-sent file into unchanged and other lines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+
+from dargah.records.tables import HASH
+from dargah.submissions.lines import (
+    CLEAN,
+    LINE,
+    LineIndex,
+    LineLedger,
+    line_hashes,
+    plan_increment,
+)
+
+HEADER = b"student_number,name\n"
+
+
+def _index(lines: list[bytes], *, clean: list[bool] | None = None) -> LineIndex:
+    hashes, balanced = line_hashes(b"".join(lines))
+    assert balanced
+    return LineIndex(
+        pl.DataFrame(
+            {
+                "student_number": [line.split(b",")[0].decode() for line in lines],
+                HASH: list(range(len(lines))),
+                LINE: hashes,
+                CLEAN: clean if clean is not None else [True] * len(lines),
+            }
+        )
+    )
+
+
+def _write(tmp_path: Path, lines: list[bytes]) -> Path:
+    path = tmp_path / "students.csv"
+    path.write_bytes(HEADER + b"".join(lines))
+    return path
+
+
+def test_a_line_hashes_the_same_with_or_without_the_final_line_break() -> None:
+    with_break, _ = line_hashes(b"1,a\n2,b\n")
+    without, _ = line_hashes(b"1,a\n2,b")
+    assert with_break.to_list() == without.to_list()
+    assert with_break[0] != with_break[1]
+
+
+def test_a_quoted_line_break_makes_lines_unusable_as_records() -> None:
+    _, balanced = line_hashes(b'1,"two\nlines"\n2,b\n')
+    assert not balanced
+    _, balanced = line_hashes(b'1,"quoted, fine"\n2,"say ""hi"""\n')
+    assert balanced
+
+
+def test_the_index_survives_a_round_trip_through_bytes() -> None:
+    index = _index([b"1,a\n", b"2,b\n"])
+    again = LineIndex.from_bytes(index.to_bytes())
+    assert again.entries.equals(index.entries)
+
+
+def test_a_resent_file_is_split_into_unchanged_and_other_lines(tmp_path: Path) -> None:
+    old = [f"{number},name{number}\n".encode() for number in range(5_000)]
+    index = _index(old)
+    new = list(old)
+    new[10] = b"10,changed\n"  # changed
+    del new[20]  # gone
+    new.append(b"\n")  # blank: neither
+    new.append(b"99999,new")  # new, no final line break
+    path = _write(tmp_path, new)
+    plan = plan_increment(path, data_offset=len(HEADER), first_row=2, index=index)
+    assert plan is not None
+    assert plan.text == b"10,changed\n99999,new\n"
+    # Row numbers as a person sees them: the header is row 1.
+    assert plan.rows.tolist() == [12, 5002]
+    assert plan.unchanged_count == 4_998
+    assert not plan.unchanged[10]
+    assert not plan.unchanged[20]
+    assert plan.unchanged[0]
+
+
+def test_only_clean_entries_vouch_for_their_lines(tmp_path: Path) -> None:
+    old = [f"{number},x\n".encode() for number in range(3)]
+    index = _index(old, clean=[True, False, True])
+    plan = plan_increment(_write(tmp_path, old), data_offset=len(HEADER), first_row=2, index=index)
+    assert plan is not None
+    assert plan.text == b"1,x\n"
+    assert plan.unchanged.to_list() == [True, False, True]
+
+
+@pytest.mark.parametrize(
+    ("lines", "reason"),
+    [
+        ([b"1,x\n", b"1,x\n", b"2,y\n"], "a vouched line twice is a duplicate key to report"),
+        ([b'1,"a\nb"\n', b"2,y\n"], "a record spanning lines"),
+        ([b"7,new\n"] * 1, "nothing in common is no shortcut"),
+    ],
+)
+def test_the_shortcut_is_refused_when_it_would_not_hold(
+    tmp_path: Path, lines: list[bytes], reason: str
+) -> None:
+    old = [f"{number},x\n".encode() for number in range(1, 3)] + [b"2,y\n"]
+    many = [f"{number},filler\n".encode() for number in range(100, 2_200)]
+    index = _index(old + many if "nothing" not in reason else old)
+    content = lines + many if "nothing" not in reason else lines * 2_000
+    plan = plan_increment(
+        _write(tmp_path, content), data_offset=len(HEADER), first_row=2, index=index
+    )
+    assert plan is None, reason
+
+
+def test_the_ledger_builds_a_complete_index_or_none() -> None:
+    key = ["student_number"]
+    rows = pl.DataFrame(
+        {
+            "student_number": ["1", "2"],
+            LINE: pl.Series([5, 6], dtype=pl.UInt64),
+            CLEAN: [True, False],
+        }
+    )
+    ledger = LineLedger(key)
+    ledger.loaded(rows, pl.Series([10, 11], dtype=pl.Int64))
+    index = ledger.index(2)
+    assert index is not None
+    assert index.entries.sort("student_number")[HASH].to_list() == [10, 11]
+    assert ledger.index(3) is None  # a row the ledger never saw: not complete
+
+    lost = LineLedger(key)
+    lost.kept(pl.DataFrame({"student_number": ["3"]}))  # no earlier index to take it from
+    assert lost.index(0) is None
+    assert not lost.usable
+
+    no_lines = LineLedger(key)
+    no_lines.loaded(rows.with_columns(pl.lit(None, dtype=pl.UInt64).alias(LINE)), rows[CLEAN])
+    assert not no_lines.usable
+
+
+def test_kept_rows_take_their_entry_from_the_earlier_index_but_are_not_clean() -> None:
+    key = ["student_number"]
+    earlier = _index([b"1,a\n", b"2,b\n"])
+    ledger = LineLedger(key, previous=earlier)
+    ledger.kept(pl.DataFrame({"student_number": ["2"]}))
+    ledger.carried(earlier.entries.filter(pl.col("student_number") == "1"))
+    index = ledger.index(2)
+    assert index is not None
+    assert index.entries.sort("student_number")[CLEAN].to_list() == [True, False]
+    assert np.array_equal(
+        index.entries.sort("student_number")[LINE].to_numpy(),
+        earlier.entries[LINE].to_numpy(),
+    )
