@@ -16,6 +16,7 @@ PostgreSQL; the diff itself is done in polars.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from typing import Any, Final, cast
 
@@ -60,6 +61,8 @@ class SliceLoader:
     _existing: pl.DataFrame | None = field(default=None, init=False)
     _seen: list[pl.DataFrame] = field(default_factory=list, init=False)
     _row_count: int = field(default=0, init=False)
+    _stream: contextlib.ExitStack | None = field(default=None, init=False)
+    _copy: Any = field(default=None, init=False)
 
     def start(self, *, row_count: int, hash_scheme: str | None) -> None:
         """Read the slice's current keys and hashes (nothing to read for a new slice)."""
@@ -100,7 +103,7 @@ class SliceLoader:
         if self.snapshot and self._existing is not None:
             self._seen.append(upserts.select(key))
         if self._existing is None:
-            self._insert(upserts)
+            self._append(upserts)
             self.counts.inserted += upserts.height
         else:
             known = upserts.join(
@@ -140,6 +143,7 @@ class SliceLoader:
         The count is kept by arithmetic (an update closes one row and inserts one),
         since counting a slice of millions of rows costs a scan.
         """
+        self._end_stream()
         key = list(self.tables.key)
         if self.snapshot and self._existing is not None:
             seen = pl.concat(self._seen) if self._seen else self._existing.select(key).clear()
@@ -191,15 +195,55 @@ class SliceLoader:
             return pl.DataFrame(schema=schema)
         return pl.concat(parts).cast(cast(Any, schema))
 
-    def _insert(self, rows: pl.DataFrame) -> None:
+    def abandon(self) -> None:
+        """End an unfinished load (the caller then rolls the transaction back)."""
+        if self._stream is not None:
+            stream, self._stream = self._stream, None
+            self._copy = None
+            with contextlib.suppress(Exception):
+                stream.__exit__(RuntimeError, RuntimeError("load abandoned"), None)
+
+    def _append(self, rows: pl.DataFrame) -> None:
+        """Insert rows into a slice that had none: on PostgreSQL through one ``COPY``
+        kept open for the whole load, so the server parses rows while the next batch
+        is checked rather than waiting for each batch's command to end."""
+        if self.connection.dialect.name != "postgresql":
+            self._insert(rows)
+            return
         if not rows.height:
             return
-        frame = rows.select(
+        frame = self._with_system_columns(rows)
+        if self._copy is None:
+            raw: Any = self.connection.connection.dbapi_connection
+            names = ", ".join(f'"{name}"' for name in frame.columns)
+            stream = contextlib.ExitStack()
+            cursor = stream.enter_context(raw.cursor())
+            sql = f'COPY "{self.tables.current.name}" ({names}) FROM STDIN (FORMAT csv)'
+            self._copy = stream.enter_context(cursor.copy(sql))
+            self._stream = stream
+        for offset in range(0, frame.height, _BATCH):
+            self._copy.write(
+                frame.slice(offset, _BATCH).write_csv(include_header=False, null_value="")
+            )
+
+    def _end_stream(self) -> None:
+        if self._stream is not None:
+            stream, self._stream = self._stream, None
+            self._copy = None
+            stream.close()
+
+    def _with_system_columns(self, rows: pl.DataFrame) -> pl.DataFrame:
+        return rows.select(
             pl.lit(self.slice_id, dtype=pl.Int64).alias(SLICE),
             *self.tables.fields,
             pl.lit(self.submission_id, dtype=pl.Int64).alias(SUBMISSION),
             HASH,
         )
+
+    def _insert(self, rows: pl.DataFrame) -> None:
+        if not rows.height:
+            return
+        frame = self._with_system_columns(rows)
         _bulk_insert(self.connection, self.tables.current.name, frame)
 
     def _close(self, keys: pl.DataFrame) -> None:

@@ -140,12 +140,16 @@ def plan_increment(
     ordinary path is as quick.
     """
     # Sorted once, then searched block by block: cheaper than a hash set rebuilt per block.
-    clean = np.sort(index.entries.filter(pl.col(CLEAN))[LINE].to_numpy())
+    # numpy rather than polars for the big temporary arrays: their memory goes back
+    # to the system as soon as they are freed.
+    lines_of = index.entries[LINE].to_numpy()
+    clean_mask = index.entries[CLEAN].to_numpy()
+    clean = np.sort(lines_of[clean_mask])
     limit = max(1_000, int(index.entries.height * MAX_CHANGED_SHARE))
     changed = 0
     parts: list[bytes] = []
     rows: list[np.ndarray] = []
-    found: list[pl.Series] = []
+    found: list[np.ndarray] = []
     row = first_row
     utf8 = encoding in _UTF8
     for block in _line_blocks(path, data_offset):
@@ -154,17 +158,17 @@ def plan_increment(
         lines = _Lines.split(block if utf8 else block.decode(encoding).encode("utf-8"))
         if not lines.balanced:
             return None
-        known = _contains(clean, lines.hashes.to_numpy())
-        found.append(lines.hashes.filter(pl.Series(known)))
+        known = in_sorted(clean, lines.hashes.to_numpy())
+        found.append(lines.hashes.to_numpy()[known])
         if not known.all():
             changed += lines.keep(~known, row, parts, rows)
             if changed > limit:
                 return None
         row += lines.ends.size
-    seen = pl.concat(found) if found else pl.Series(LINE, [], dtype=pl.UInt64)
-    if seen.is_duplicated().any():
+    seen = np.sort(np.concatenate(found)) if found else np.empty(0, dtype=np.uint64)
+    if seen.size > 1 and bool((seen[1:] == seen[:-1]).any()):
         return None
-    unchanged = index.entries[LINE].is_in(seen.implode()) & index.entries[CLEAN]
+    unchanged = pl.Series(in_sorted(seen, lines_of) & clean_mask)
     row_numbers = np.concatenate(rows) if rows else np.empty(0, dtype=np.int64)
     return ChangedLines(
         text=b"".join(parts),
@@ -174,7 +178,7 @@ def plan_increment(
     )
 
 
-def _contains(ordered: np.ndarray, values: np.ndarray) -> np.ndarray:
+def in_sorted(ordered: np.ndarray, values: np.ndarray) -> np.ndarray:
     """Whether each value is in the sorted array."""
     if not ordered.size:
         return np.zeros(values.size, dtype=bool)
@@ -251,7 +255,8 @@ class LineLedger:
         parts = [part.select(columns) for part in self._parts if part.height]
         if not parts:
             return None
-        entries = pl.concat(parts, how="vertical_relaxed")
+        # Not rechunked: the parts are written out as they are, without a copy.
+        entries = pl.concat(parts, how="vertical_relaxed", rechunk=False)
         # Keys are unique by construction (the validator refuses a duplicate), so a
         # count that matches the slice's means the index covers it exactly.
         if entries.height != row_count:

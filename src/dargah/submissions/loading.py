@@ -115,33 +115,36 @@ def load_file(
             else None
         )
         if plan is not None and previous is not None and isinstance(table, CsvSource):
-            entries = previous.entries
-            loader.start_with(
-                entries.filter(~plan.unchanged),
-                row_count=slice_row.row_count,
-                unchanged=plan.unchanged_count,
-            )
-            carried = entries.filter(plan.unchanged)
+            others = previous.entries.filter(~plan.unchanged)
+            carried = previous.entries.filter(plan.unchanged)
+            previous = None  # only the two parts are needed from here on
+            loader.start_with(others, row_count=slice_row.row_count, unchanged=plan.unchanged_count)
             validator.seed_keys(carried)
             if ledger is not None:
+                # A kept row (rejected, left current) is always one of the others.
+                ledger.previous = LineIndex(others)
                 ledger.carried(carried)
             source = table.changed_lines(plan.text, plan.rows)
             unchanged = plan.unchanged_count
         else:
             loader.start(row_count=slice_row.row_count, hash_scheme=slice_row.hash_scheme)
-        outcome = run_pass(
-            source,
-            validator,
-            loader=loader,
-            all_or_nothing=all_or_nothing,
-            progress=progress,
-            ledger=ledger,
-            unchanged=unchanged,
-        )
-        if outcome.accepted == 0 and outcome.rejected > 0:
-            raise Rejected(outcome)
-        if outcome.received == 0 and not snapshot:
-            raise Rejected(outcome)
+        try:
+            outcome = run_pass(
+                source,
+                validator,
+                loader=loader,
+                all_or_nothing=all_or_nothing,
+                progress=progress,
+                ledger=ledger,
+                unchanged=unchanged,
+            )
+            if outcome.accepted == 0 and outcome.rejected > 0:
+                raise Rejected(outcome)
+            if outcome.received == 0 and not snapshot:
+                raise Rejected(outcome)
+        except BaseException:
+            loader.abandon()
+            raise
         slice_row.row_count = loader.finish()
         slice_row.current_submission_id = submission.id
         slice_row.hash_scheme = HASH_SCHEME
@@ -202,7 +205,10 @@ def _usable_index(
         return None
     connection = session.connection()
     if connection.dialect.name != "postgresql":
-        return LineIndex.from_bytes(stored.data)
+        data = connection.execute(
+            text("SELECT data FROM slice_line_indexes WHERE slice_id = :s"), {"s": stored.slice_id}
+        ).scalar_one()
+        return LineIndex.from_bytes(data)
     # In binary: as text, bytea travels as hex, twice the size, and is slow to decode.
     raw: Any = connection.connection.dbapi_connection
     with raw.cursor(binary=True) as cursor:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+import numpy as np
 import polars as pl
 
 from dargah.catalogue.documents import DatasetDocument
@@ -28,6 +29,7 @@ from dargah.catalogue.schema import (
 from dargah.persian import match_key
 from dargah.submissions import issues
 from dargah.submissions.fields import CodeLookup, convert_field
+from dargah.submissions.lines import in_sorted
 
 ROW: Final = "_row"
 ACTION: Final = "_action"
@@ -47,6 +49,8 @@ _OPERATORS: Final[dict[str, Callable[[Any, Any], Any]]] = {
     "==": operator.eq,
     "!=": operator.ne,
 }
+
+_KEY_SEED: Final = 1403
 
 ReferenceLookup = Callable[[ExistsInRule], pl.DataFrame | None]
 """Distinct values of a rule's matched fields in the other data set (columns named as
@@ -76,6 +80,10 @@ class BatchValidator:
     references: ReferenceLookup | None = None
     delta: bool = False
     _seen_keys: pl.DataFrame | None = field(default=None, init=False)
+    _seen_parts: list[np.ndarray] = field(default_factory=list, init=False)
+    _seen_hashes: np.ndarray = field(
+        default_factory=lambda: np.empty(0, dtype=np.uint64), init=False
+    )
     _unchecked_rules: set[str] = field(default_factory=set, init=False)
     _reference_cache: dict[str, pl.DataFrame | None] = field(default_factory=dict, init=False)
 
@@ -134,7 +142,7 @@ class BatchValidator:
     def seed_keys(self, keys: pl.DataFrame) -> None:
         """Keys the submission holds in rows not passed to ``validate`` (unchanged lines
         of a re-sent file): a validated row with one of them is a duplicate."""
-        self._seen_keys = keys.select(self.key)
+        self._remember(keys.select(self.key))
 
     def reference_digest(self) -> str:
         """A digest of the reference rows read by ``prefetch_references``: rows checked
@@ -216,23 +224,57 @@ class BatchValidator:
         within = keys.filter(keys.select(self.key).is_duplicated())
         first_of_each = within.unique(self.key, keep="first", maintain_order=True)
         repeated = within.join(first_of_each.select(ROW), on=ROW, how="anti")
-        earlier = (
-            keys.join(self._seen_keys, on=self.key, how="semi")
-            if self._seen_keys is not None
-            else keys.clear()
-        )
+        earlier = self._seen_before(keys)
         duplicates = pl.concat([repeated, earlier]).unique(ROW).sort(ROW)
         fresh = keys.unique(self.key, keep="first").join(earlier.select(ROW), on=ROW, how="anti")
-        new_keys = fresh.select(self.key)
-        self._seen_keys = new_keys if self._seen_keys is None else self._seen_keys.vstack(new_keys)
-        if self._seen_keys.n_chunks() > 16:
-            self._seen_keys = self._seen_keys.rechunk()
+        self._remember(fresh.select(self.key))
         values = duplicates.select(
             pl.concat_str([pl.col(name).cast(pl.String) for name in self.key], separator=" / ")
         ).to_series()
         return issues.issue_frame(
             duplicates[ROW], values, field=self.key[0], text=issues.KEY_DUPLICATE
         )
+
+    def _key_hashes(self, keys: pl.DataFrame) -> np.ndarray:
+        return keys.select(self.key).hash_rows(seed=_KEY_SEED).to_numpy()
+
+    def _seen_before(self, keys: pl.DataFrame) -> pl.DataFrame:
+        """The rows whose key an earlier batch (or a seeded row) already had.
+
+        Earlier keys are kept whole and as sorted 64-bit hashes: the hashes find the
+        few candidates without building a hash table of every earlier key per batch,
+        and the whole keys confirm them.
+        """
+        if self._seen_keys is None or not keys.height:
+            return keys.clear()
+        hashes = self._key_hashes(keys)
+        candidates = keys.filter(pl.Series(in_sorted(self._seen_hashes, hashes)))
+        if not candidates.height:
+            return keys.clear()
+        wanted = pl.Series(self._key_hashes(candidates))
+        earlier = self._seen_keys.filter(pl.Series(self._all_seen_hashes()).is_in(wanted.implode()))
+        return candidates.join(earlier, on=self.key, how="semi")
+
+    def _remember(self, keys: pl.DataFrame) -> None:
+        hashes = self._key_hashes(keys)
+        if self._seen_keys is None:
+            self._seen_keys = keys
+            self._seen_parts = [hashes]
+        else:
+            self._seen_keys = self._seen_keys.vstack(keys)
+            self._seen_parts.append(hashes)
+        # Two sorted runs: a stable sort (timsort) merges them in linear time.
+        self._seen_hashes = np.sort(
+            np.concatenate((self._seen_hashes, np.sort(hashes))), kind="stable"
+        )
+        if self._seen_keys.n_chunks() > 16:
+            self._seen_keys = self._seen_keys.rechunk()
+
+    def _all_seen_hashes(self) -> np.ndarray:
+        """The hash of each row of ``_seen_keys``, in its order."""
+        if len(self._seen_parts) > 1:
+            self._seen_parts = [np.concatenate(self._seen_parts)]
+        return self._seen_parts[0]
 
     def _rule_findings(self, rule: Rule, frame: pl.DataFrame) -> pl.DataFrame:
         if isinstance(rule, CompareRule):
