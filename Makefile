@@ -41,8 +41,9 @@ test: lint typecheck pytest
 # Benchmarks are not part of `make test`: ROWS and DATABASE (an existing, empty
 # PostgreSQL database, or nothing for a fresh SQLite file) choose what is measured.
 ROWS ?= 1000000
+REPEAT ?= 3
 bench: install
-	$(BIN)/python benchmarks/ingest.py --rows $(ROWS) $(if $(DATABASE),--database $(DATABASE))
+	$(BIN)/python benchmarks/ingest.py --rows $(ROWS) --repeat $(REPEAT) $(if $(DATABASE),--database $(DATABASE))
 
 clean:
 	rm -rf $(VENV) var $(FRONTEND)/node_modules src/dargah/web/static/vendor

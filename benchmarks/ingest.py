@@ -2,6 +2,7 @@
 
     python benchmarks/ingest.py --rows 1000000 --database sqlite:////tmp/bench.sqlite3
     python benchmarks/ingest.py --database postgresql://postgres@127.0.0.1:5432/test
+    python benchmarks/ingest.py --repeat 3        # best of three runs of every timing
 
 Steps, on a fresh schema in the given database:
 
@@ -161,10 +162,42 @@ def _submit(
     return elapsed, counts
 
 
+def _run(settings: Settings, data: Path, changed: Path) -> dict[str, Any]:
+    """One measurement on a fresh schema: raw load, submission, re-submission."""
+    database = Database.from_url(settings.database_url)
+    if database.engine.dialect.name == "sqlite" and database.engine.url.database:
+        database.engine.dispose()
+        for suffix in ("", "-wal", "-shm"):
+            Path(database.engine.url.database + suffix).unlink(missing_ok=True)
+        database = Database.from_url(settings.database_url)
+    _reset(database)
+    institution_id = _setup(database)
+    raw_s = _raw_load(database, data)
+    with database.engine.begin() as connection:
+        connection.execute(text("DROP TABLE raw_students"))
+    submission_s, counts = _submit(database, settings, institution_id, data)
+    resubmit_s, recounts = _submit(database, settings, institution_id, changed)
+    database.engine.dispose()
+    return {
+        "raw_load_s": raw_s,
+        "submission_s": submission_s,
+        "resubmit_s": resubmit_s,
+        "first": counts,
+        "resubmit": recounts,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--database", default=None, help="default: a fresh SQLite file")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="run everything this many times and report the best of each timing "
+        "(this machine is shared; the best run is the least disturbed one)",
+    )
     parser.add_argument("--generate", nargs=2, metavar=("FILE", "CHANGED"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.generate:
@@ -187,20 +220,17 @@ def main() -> None:
             check=True,
         )
         settings = Settings(database_url=url, environment="test")
-        database = Database.from_url(settings.database_url)
-        _reset(database)
-        institution_id = _setup(database)
-        raw_s = _raw_load(database, data)
-        with database.engine.begin() as connection:
-            connection.execute(text("DROP TABLE raw_students"))
-        submission_s, counts = _submit(database, settings, institution_id, data)
-        resubmit_s, recounts = _submit(database, settings, institution_id, changed)
+        runs = [_run(settings, data, changed) for _ in range(max(1, args.repeat))]
+        raw_s = min(run["raw_load_s"] for run in runs)
+        submission_s = min(run["submission_s"] for run in runs)
+        resubmit_s = min(run["resubmit_s"] for run in runs)
         peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         result = {
             "benchmark": "ingest",
             "rows": args.rows,
-            "database": database.engine.dialect.name,
+            "database": url.split(":", 1)[0].split("+", 1)[0],
             "file_mb": round(os.path.getsize(data) / 1e6, 1),
+            "repeat": len(runs),
             "raw_load_s": round(raw_s, 3),
             "submission_s": round(submission_s, 3),
             "ratio": round(submission_s / raw_s, 3),
@@ -208,10 +238,13 @@ def main() -> None:
             "resubmit_ratio": round(resubmit_s / raw_s, 3),
             "peak_rss_mb": round(peak_kb / 1024, 1),
             "rows_per_s": round(args.rows / submission_s),
-            "first": counts,
-            "resubmit": recounts,
+            "first": runs[-1]["first"],
+            "resubmit": runs[-1]["resubmit"],
+            "runs": [
+                {name: round(run[name], 3) for name in ("raw_load_s", "submission_s", "resubmit_s")}
+                for run in runs
+            ],
         }
-        database.engine.dispose()
         print(json.dumps(result))
 
 

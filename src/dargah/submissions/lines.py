@@ -18,7 +18,9 @@ full path. Hashes are polars' 64-bit hashes, so a scheme string names the versio
 from __future__ import annotations
 
 import io
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
@@ -151,11 +153,7 @@ def plan_increment(
     rows: list[np.ndarray] = []
     found: list[np.ndarray] = []
     row = first_row
-    utf8 = encoding in _UTF8
-    for block in _line_blocks(path, data_offset):
-        # Lines are hashed as UTF-8, as the reader hands them on (single-byte
-        # encodings cut at a line break cut at a character boundary too).
-        lines = _Lines.split(block if utf8 else block.decode(encoding).encode("utf-8"))
+    for lines in _split_blocks(_line_blocks(path, data_offset), encoding):
         if not lines.balanced:
             return None
         known = in_sorted(clean, lines.hashes.to_numpy())
@@ -176,6 +174,26 @@ def plan_increment(
         unchanged=unchanged,
         unchanged_count=int(unchanged.sum()),
     )
+
+
+def _split_blocks(blocks: Iterator[bytes], encoding: str) -> Iterator[_Lines]:
+    """Split and hash blocks on two threads (numpy and polars let go of the GIL), in
+    order, with at most two blocks in hand."""
+    utf8 = encoding in _UTF8
+
+    def split(block: bytes) -> _Lines:
+        # Lines are hashed as UTF-8, as the reader hands them on (a single-byte
+        # encoding cut at a line break is cut at a character boundary too).
+        return _Lines.split(block if utf8 else block.decode(encoding).encode("utf-8"))
+
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="dargah-lines") as pool:
+        pending: deque[Future[_Lines]] = deque()
+        for block in blocks:
+            pending.append(pool.submit(split, block))
+            if len(pending) == 2:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def in_sorted(ordered: np.ndarray, values: np.ndarray) -> np.ndarray:

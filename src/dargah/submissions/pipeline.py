@@ -105,7 +105,7 @@ def run_pass(
     loader: SliceLoader | None,
     all_or_nothing: bool,
     progress: Progress | None = None,
-    batch_rows: int = BATCH_ROWS,
+    batch_rows: int | None = None,
     ledger: LineLedger | None = None,
     unchanged: int = 0,
 ) -> PassOutcome:
@@ -131,7 +131,8 @@ def run_pass(
     # Reference rows are read here, on the caller's connection, before the reading
     # thread starts: the database is only ever touched from this thread.
     validator.prefetch_references()
-    for batch, checked in _validated_batches(source, validator, renames, batch_rows):
+    size = batch_rows or BATCH_ROWS
+    for batch, checked in _validated_batches(source, validator, renames, size):
         _count(outcome, checked.issues)
         accepted = int(checked.accepted.sum())
         outcome.received += batch.height

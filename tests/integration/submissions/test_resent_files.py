@@ -8,7 +8,7 @@ from typing import Any
 
 import polars as pl
 import pytest
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from sqlalchemy.orm import Session
 
 from dargah.access.policy import cli_principal
@@ -19,7 +19,7 @@ from dargah.config import Settings
 from dargah.db.session import Database
 from dargah.members.models import Member
 from dargah.persian.identifiers import national_id_check_digit
-from dargah.submissions import service
+from dargah.submissions import pipeline, service
 from dargah.submissions.models import AcceptancePolicy, SliceLineIndex, SubmissionStatus
 from dargah.submissions.validation import BatchValidator
 from support.catalogue import LEVELS, dataset_document
@@ -284,3 +284,28 @@ def test_a_file_with_a_quoted_line_break_takes_the_ordinary_path(
     second = _send(database, settings, institution, tmp_path, [*lines, _line(92)], name="b.csv")
     assert sum(validated) == ROWS  # every row read again
     assert (second.inserted, second.unchanged) == (1, ROWS - 1)
+
+
+def test_an_error_in_a_later_batch_leaves_nothing_of_the_earlier_ones(
+    database: Database,
+    settings: Settings,
+    session: Session,
+    institution: Member,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Small batches: the first ones are already streaming into the table (one COPY on
+    # PostgreSQL) when the bad row is met; all-or-nothing must leave no trace.
+    monkeypatch.setattr(pipeline, "BATCH_ROWS", 7)
+    lines = _lines()
+    lines[-1] = f"{ROWS},{_national_id(5)}1,bachelor,1400/07/01,"  # eleven digits
+    first = _send(database, settings, institution, tmp_path, lines, name="a.csv")
+    assert first.status == SubmissionStatus.REJECTED.value
+    assert first.rejected == ROWS - 1
+    # Not even the record table made for the load is left.
+    assert not inspect(session.connection()).has_table("rec_test_students_v1")
+    assert session.query(SliceLineIndex).count() == 0
+    # The connection is usable and the slice loads cleanly afterwards.
+    second = _send(database, settings, institution, tmp_path, _lines(), name="b.csv")
+    assert second.status == SubmissionStatus.ACCEPTED.value
+    assert len(_current(session)) == ROWS - 1
