@@ -39,6 +39,7 @@ from dargah.submissions.validation import (
 
 MAX_STORED_FINDINGS: Final = 100_000
 BATCH_ROWS: Final = 100_000
+FIRST_ROWS: Final = 10_000
 
 Progress = Callable[[int, float], None]
 """Called after each batch with rows done so far and rows per second."""
@@ -181,7 +182,7 @@ def _validated_batches(
 
     def produce() -> None:
         try:
-            for raw in source.batches(batch_rows):
+            for raw in _first_small(source.batches(batch_rows)):
                 if stop.is_set():
                     return
                 extra = [LINE] if LINE in raw.columns else []
@@ -207,6 +208,20 @@ def _validated_batches(
             with contextlib.suppress(queue.Empty):
                 waiting.get(timeout=0.05)
         worker.join()
+
+
+def _first_small(batches: Iterator[pl.DataFrame]) -> Iterator[pl.DataFrame]:
+    """The first batch in two: a small one first, so loading starts at once instead of
+    waiting for a whole batch to be checked."""
+    first = next(batches, None)
+    if first is None:
+        return
+    yield from (
+        (first.slice(0, FIRST_ROWS), first.slice(FIRST_ROWS))
+        if first.height > FIRST_ROWS
+        else (first,)
+    )
+    yield from batches
 
 
 def _count(outcome: PassOutcome, found: pl.DataFrame) -> None:

@@ -51,6 +51,7 @@ _OPERATORS: Final[dict[str, Callable[[Any, Any], Any]]] = {
 }
 
 _KEY_SEED: Final = 1403
+_PAIR: Final = "\x1f"  # joins a code and a value; no code list holds it
 
 ReferenceLookup = Callable[[ExistsInRule], pl.DataFrame | None]
 """Distinct values of a rule's matched fields in the other data set (columns named as
@@ -81,6 +82,9 @@ class BatchValidator:
     delta: bool = False
     _seen_keys: pl.DataFrame | None = field(default=None, init=False)
     _seen_parts: list[np.ndarray] = field(default_factory=list, init=False)
+    # Per rule, worked out on the first batch: compared constants, allowed code pairs.
+    _constants: dict[str, Any] = field(default_factory=dict, init=False)
+    _allowed: dict[str, pl.Series] = field(default_factory=dict, init=False)
     _seen_hashes: np.ndarray = field(
         default_factory=lambda: np.empty(0, dtype=np.uint64), init=False
     )
@@ -142,7 +146,8 @@ class BatchValidator:
     def seed_keys(self, keys: pl.DataFrame) -> None:
         """Keys the submission holds in rows not passed to ``validate`` (unchanged lines
         of a re-sent file): a validated row with one of them is a duplicate."""
-        self._remember(keys.select(self.key))
+        keys = keys.select(self.key)
+        self._remember(keys, self._key_hashes(keys))
 
     def reference_digest(self) -> str:
         """A digest of the reference rows read by ``prefetch_references``: rows checked
@@ -209,9 +214,10 @@ class BatchValidator:
         self, found: pl.DataFrame, frame: pl.DataFrame
     ) -> pl.DataFrame:
         # A delete names a row by its key; its other cells may be empty or stale.
-        deletes = frame.filter(pl.col(ACTION) == DELETE)[ROW]
-        if not deletes.len():
+        marked = frame[ACTION] == DELETE
+        if not found.height or not marked.any():
             return found
+        deletes = frame[ROW].filter(marked)
         keep = (
             ~pl.col("row").is_in(deletes.implode())
             | pl.col("field").is_in([*self.key, ACTION])
@@ -220,14 +226,21 @@ class BatchValidator:
         return found.filter(keep)
 
     def _duplicate_keys(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """Rows whose key an earlier row of the submission already had.
+
+        Keys are compared as 64-bit hashes first (numpy, no hash table per batch);
+        only rows whose hash matches are compared by their whole key.
+        """
         keys = frame.select([ROW, *self.key]).drop_nulls(self.key)
-        within = keys.filter(keys.select(self.key).is_duplicated())
-        first_of_each = within.unique(self.key, keep="first", maintain_order=True)
-        repeated = within.join(first_of_each.select(ROW), on=ROW, how="anti")
-        earlier = self._seen_before(keys)
+        hashes = self._key_hashes(keys)
+        repeated = self._repeated_within(keys, hashes)
+        earlier = self._seen_before(keys, hashes)
+        if not repeated.height and not earlier.height:
+            self._remember(keys.select(self.key), hashes)
+            return issues.empty_issues()
         duplicates = pl.concat([repeated, earlier]).unique(ROW).sort(ROW)
-        fresh = keys.unique(self.key, keep="first").join(earlier.select(ROW), on=ROW, how="anti")
-        self._remember(fresh.select(self.key))
+        first = ~keys[ROW].is_in(duplicates[ROW].implode()).to_numpy()
+        self._remember(keys.select(self.key).filter(pl.Series(first)), hashes[first])
         values = duplicates.select(
             pl.concat_str([pl.col(name).cast(pl.String) for name in self.key], separator=" / ")
         ).to_series()
@@ -238,25 +251,30 @@ class BatchValidator:
     def _key_hashes(self, keys: pl.DataFrame) -> np.ndarray:
         return keys.select(self.key).hash_rows(seed=_KEY_SEED).to_numpy()
 
-    def _seen_before(self, keys: pl.DataFrame) -> pl.DataFrame:
-        """The rows whose key an earlier batch (or a seeded row) already had.
+    def _repeated_within(self, keys: pl.DataFrame, hashes: np.ndarray) -> pl.DataFrame:
+        """Rows of the batch whose key an earlier row of the same batch has."""
+        ordered = np.sort(hashes)
+        twice = ordered[1:][ordered[1:] == ordered[:-1]]
+        if not twice.size:
+            return keys.clear()
+        candidates = keys.filter(pl.Series(np.isin(hashes, twice)))
+        within = candidates.filter(candidates.select(self.key).is_duplicated())
+        first_of_each = within.unique(self.key, keep="first", maintain_order=True)
+        return within.join(first_of_each.select(ROW), on=ROW, how="anti")
 
-        Earlier keys are kept whole and as sorted 64-bit hashes: the hashes find the
-        few candidates without building a hash table of every earlier key per batch,
-        and the whole keys confirm them.
-        """
+    def _seen_before(self, keys: pl.DataFrame, hashes: np.ndarray) -> pl.DataFrame:
+        """The rows whose key an earlier batch (or a seeded row) already had."""
         if self._seen_keys is None or not keys.height:
             return keys.clear()
-        hashes = self._key_hashes(keys)
-        candidates = keys.filter(pl.Series(in_sorted(self._seen_hashes, hashes)))
-        if not candidates.height:
+        maybe = in_sorted(self._seen_hashes, hashes)
+        if not maybe.any():
             return keys.clear()
-        wanted = pl.Series(self._key_hashes(candidates))
+        candidates = keys.filter(pl.Series(maybe))
+        wanted = pl.Series(hashes[maybe])
         earlier = self._seen_keys.filter(pl.Series(self._all_seen_hashes()).is_in(wanted.implode()))
         return candidates.join(earlier, on=self.key, how="semi")
 
-    def _remember(self, keys: pl.DataFrame) -> None:
-        hashes = self._key_hashes(keys)
+    def _remember(self, keys: pl.DataFrame, hashes: np.ndarray) -> None:
         if self._seen_keys is None:
             self._seen_keys = keys
             self._seen_parts = [hashes]
@@ -308,9 +326,12 @@ class BatchValidator:
         if rule.right_field is not None:
             right: Any = frame[rule.right_field]
         else:
-            right = self._constant(self.document.schema_.field(rule.left), rule.right_value)
+            if rule.id not in self._constants:
+                item = self.document.schema_.field(rule.left)
+                self._constants[rule.id] = self._constant(item, rule.right_value)
+            right = self._constants[rule.id]
         result = compare(left, right)
-        applies = _when(rule.when, frame) if rule.when else pl.Series([True] * frame.height)
+        applies = _when(rule.when, frame) if rule.when else _all(True, frame.height)
         outcome: pl.Series = (~result).fill_null(False) & applies
         return outcome
 
@@ -327,35 +348,39 @@ class BatchValidator:
         return result
 
     def _code_attribute(self, rule: CodeAttributeRule, frame: pl.DataFrame) -> pl.Series:
-        item = self.document.schema_.field(rule.field)
-        lookup = self.code_lookups[item.code_list or ""]
-        pairs = [
-            (code, str(allowed))
-            for code, attributes in lookup.attributes.items()
-            for allowed in _as_list(attributes.get(rule.attribute))
-        ]
-        allowed = pl.DataFrame(
-            {"_code": [code for code, _ in pairs], "_allowed": [value for _, value in pairs]},
-            schema={"_code": pl.String, "_allowed": pl.String},
-        )
-        subject = frame.select(
-            pl.col(ROW),
-            pl.col(rule.field).cast(pl.String).alias("_code"),
-            pl.col(rule.value_field).cast(pl.String).alias("_allowed"),
-        ).drop_nulls()
-        missing = subject.join(allowed, on=["_code", "_allowed"], how="anti")
-        return frame[ROW].is_in(missing[ROW].implode())
+        allowed = self._allowed.get(rule.id)
+        if allowed is None:
+            item = self.document.schema_.field(rule.field)
+            lookup = self.code_lookups[item.code_list or ""]
+            allowed = pl.Series(
+                [
+                    f"{code}{_PAIR}{value}"
+                    for code, attributes in lookup.attributes.items()
+                    for value in _as_list(attributes.get(rule.attribute))
+                ],
+                dtype=pl.String,
+            )
+            self._allowed[rule.id] = allowed
+        # One string per (code, value) pair, looked up in the few allowed pairs.
+        pairs = frame.select(
+            pl.concat_str(
+                [pl.col(rule.field).cast(pl.String), pl.col(rule.value_field).cast(pl.String)],
+                separator=_PAIR,
+            )
+        ).to_series()
+        failed: pl.Series = pairs.is_not_null() & ~pairs.is_in(allowed.implode())
+        return failed
 
     def _exists_in(self, rule: ExistsInRule, frame: pl.DataFrame) -> pl.Series:
         if self.references is None:
             self._unchecked_rules.add(rule.id)
-            return pl.Series([False] * frame.height)
+            return _all(False, frame.height)
         if rule.id not in self._reference_cache:
             self._reference_cache[rule.id] = self.references(rule)
         reference = self._reference_cache[rule.id]
         if reference is None:
             self._unchecked_rules.add(rule.id)
-            return pl.Series([False] * frame.height)
+            return _all(False, frame.height)
         ours = list(rule.match)
         theirs = reference.select(
             [
@@ -368,8 +393,12 @@ class BatchValidator:
         return frame[ROW].is_in(missing[ROW].implode())
 
 
+def _all(value: bool, height: int) -> pl.Series:
+    return pl.repeat(value, height, dtype=pl.Boolean, eager=True)
+
+
 def _when(conditions: Mapping[str, list[str]] | None, frame: pl.DataFrame) -> pl.Series:
-    result = pl.Series([True] * frame.height)
+    result = _all(True, frame.height)
     for name, values in (conditions or {}).items():
         result = result & frame[name].cast(pl.String).is_in(values).fill_null(False)
     return result

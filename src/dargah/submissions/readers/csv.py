@@ -323,7 +323,10 @@ def _csv_encoding(path: Path, head: bytes, declared: str | None, *, complete: bo
         codecs.getincrementaldecoder("utf-8")().decode(head, final=complete)
     except UnicodeDecodeError:
         return "cp1256"
-    if complete or _is_utf8(path):
+    # Persian text in the head that reads as UTF-8 is UTF-8: Windows-1256 bytes almost
+    # never form valid UTF-8 sequences. Only an all-ASCII head needs the whole file
+    # checked; a file that changes encoding part-way fails later, at the bad row.
+    if complete or not head.isascii() or _is_utf8(path):
         return "utf-8"
     return "cp1256"
 
