@@ -115,7 +115,7 @@ def _validate_offline(
                 lookups,
                 delta=mode is SubmissionMode.DELTA,
                 encoding=encoding,
-                progress=lambda done, _rate: bar.update(task, completed=done),
+                progress=lambda done, _rate, total: bar.update(task, completed=done, total=total),
             )
         except DargahError as exc:
             raise fail(exc) from exc
@@ -191,7 +191,9 @@ def _load_locally(
                     mode=mode,
                     policy=policy,
                     encoding=encoding,
-                    progress=lambda rows, _rate: bar.update(task, completed=rows),
+                    progress=lambda rows, _rate, total: bar.update(
+                        task, completed=rows, total=total
+                    ),
                 )
         except DargahError as exc:
             raise fail(exc) from exc

@@ -25,8 +25,10 @@ def process_submission_job(context: JobContext) -> dict[str, Any]:
         institution_id=context.institution_id,
     )
 
-    def progress(done: int, _rate: float) -> None:
-        context.progress(done)
+    def progress(done: int, _rate: float, total: int | None) -> None:
+        # The job's rows per second come from its own clock; the total is an
+        # estimate for CSV, so percent may stop short of 100 until the end.
+        context.progress(done, total)
 
     done = service.process_submission(
         context.database,

@@ -41,8 +41,9 @@ MAX_STORED_FINDINGS: Final = 100_000
 BATCH_ROWS: Final = 100_000
 FIRST_ROWS: Final = 10_000
 
-Progress = Callable[[int, float], None]
-"""Called after each batch with rows done so far and rows per second."""
+Progress = Callable[[int, float, int | None], None]
+"""Called after each batch with rows done so far, rows per second and the rows
+expected in all (an estimate for CSV, None when unknown)."""
 
 
 @dataclass
@@ -129,6 +130,8 @@ def run_pass(
     )
     loading = loader is not None
     started = time.perf_counter()
+    expected = source.expected_rows
+    total = None if expected is None else expected + unchanged
     # Reference rows are read here, on the caller's connection, before the reading
     # thread starts: the database is only ever touched from this thread.
     validator.prefetch_references()
@@ -156,7 +159,10 @@ def run_pass(
                 ledger.kept(kept)
         if progress is not None:
             elapsed = max(time.perf_counter() - started, 1e-9)
-            progress(outcome.received, outcome.received / elapsed)
+            rate = outcome.received / elapsed
+            progress(
+                outcome.received, rate, None if total is None else max(total, outcome.received)
+            )
     _count(outcome, validator.submission_findings())
     if all_or_nothing and outcome.rejected:
         outcome.accepted = 0

@@ -387,11 +387,11 @@ def _process(
     principal: Principal,
     progress: Progress | None,
 ) -> Submission:
-    def report_progress(done: int, rate: float) -> None:
+    def report_progress(done: int, rate: float, total: int | None) -> None:
         submission.progress_done = done
         submission.rows_per_s = int(rate)
         if progress is not None:
-            progress(done, rate)
+            progress(done, rate, total)
 
     try:
         with atomic(session):

@@ -309,3 +309,38 @@ def test_an_error_in_a_later_batch_leaves_nothing_of_the_earlier_ones(
     second = _send(database, settings, institution, tmp_path, _lines(), name="b.csv")
     assert second.status == SubmissionStatus.ACCEPTED.value
     assert len(_current(session)) == ROWS - 1
+
+
+def test_progress_reports_rows_done_of_rows_expected(
+    database: Database,
+    settings: Settings,
+    institution: Member,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(pipeline, "BATCH_ROWS", 20)
+    reports: list[tuple[int, float, int | None]] = []
+
+    def progress(done: int, rate: float, total: int | None) -> None:
+        reports.append((done, rate, total))
+
+    _send(database, settings, institution, tmp_path, _lines(), name="a.csv", progress=progress)
+    done, rate, total = reports[-1]
+    assert done == ROWS - 1
+    assert rate > 0
+    assert total is not None
+    assert abs(total - (ROWS - 1)) <= (ROWS - 1) // 5  # an estimate from the file's size
+    assert all(total is not None and seen <= total for seen, _, total in reports)
+
+    reports.clear()
+    _send(
+        database,
+        settings,
+        institution,
+        tmp_path,
+        [*_lines(), _line(93)],
+        name="b.csv",
+        progress=progress,
+    )
+    # A re-sent file: the unchanged rows count as done at once, the total is exact.
+    assert reports[-1][0] == reports[-1][2] == ROWS

@@ -110,6 +110,12 @@ class TableSource:
         self.sheet = sheet
 
     @property
+    def expected_rows(self) -> int | None:
+        """How many rows the file holds, exactly or as estimated from its size; None
+        when unknown. For progress reports only."""
+        return None
+
+    @property
     def columns(self) -> list[str]:
         """The names of the text columns of every batch, ``c0`` … in header order."""
         return [column_name(index) for index in range(len(self.headers))]

@@ -161,6 +161,12 @@ class CsvSource(TableSource):
         self._line_hashes = line_hashes and lines_offset is not None
 
     @property
+    def expected_rows(self) -> int | None:
+        """Estimated from the file's size and the average record in its head."""
+        size = self._path.stat().st_size - (self.lines_offset or self._data_offset)
+        return max(1, round(size / max(self._row_bytes, 1.0)))
+
+    @property
     def first_row(self) -> int:
         """The row number of the first line after the header."""
         return self._first_row
@@ -578,6 +584,11 @@ class _SelectedLines(CsvSource):
         )
         self._text = text
         self._rows = rows
+
+    @property
+    def expected_rows(self) -> int | None:
+        """Exactly the lines selected."""
+        return len(self._rows)
 
     def _frames(self, size: int) -> Iterator[pl.DataFrame]:
         if not self._text:

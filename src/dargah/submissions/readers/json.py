@@ -128,6 +128,11 @@ class JsonSource(TableSource):
         self._items: list[dict[str, Any]] = _json_rows(json.loads(data)) if inexact else items
         super().__init__(format=SourceFormat.JSON, headers=list(seen))
 
+    @property
+    def expected_rows(self) -> int | None:
+        """The items of the array."""
+        return len(self._items)
+
     def _frames(self, size: int) -> Iterator[pl.DataFrame]:
         headers = self.headers
         for start in range(0, len(self._items), size):
@@ -161,7 +166,13 @@ class NdjsonSource(TableSource):
             objects += 1
         if not objects:
             raise file_empty()
+        self._count = objects
         super().__init__(format=SourceFormat.NDJSON, headers=list(seen))
+
+    @property
+    def expected_rows(self) -> int | None:
+        """Counted when the keys were collected."""
+        return self._count
 
     def _objects(self) -> Iterator[tuple[int, dict[str, Any]]]:
         with self._path.open("rb") as handle:
