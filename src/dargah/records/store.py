@@ -264,8 +264,22 @@ class SliceLoader:
         # Right after a large load the slice has no statistics yet, and the planner,
         # thinking it small, hashes all of it; a few keys must walk the primary key.
         walk = postgresql and keys.height * 10 < max(self._row_count, 1)
-        if walk:
-            self._planner_joins("off")
+        if postgresql:
+            if walk:
+                self._planner_joins("off")
+            # One pass: the deleted rows go straight into history.
+            self.connection.execute(
+                text(
+                    f'WITH gone AS (DELETE FROM "{current}" c USING {_KEYS_TABLE} k '
+                    f"WHERE c.{SLICE} = :s AND {join} RETURNING {selected}) "
+                    f'INSERT INTO "{history}" ({columns}, {CLOSED_BY}) '
+                    f"SELECT {columns}, :sub FROM gone"
+                ),
+                parameters,
+            )
+            if walk:
+                self._planner_joins("on")
+            return
         self.connection.execute(
             text(
                 f'INSERT INTO "{history}" ({columns}, {CLOSED_BY}) '
@@ -274,24 +288,13 @@ class SliceLoader:
             ),
             parameters,
         )
-        if postgresql:
-            self.connection.execute(
-                text(
-                    f'DELETE FROM "{current}" c USING {_KEYS_TABLE} k '
-                    f"WHERE c.{SLICE} = :s AND {join}"
-                ),
-                parameters,
-            )
-            if walk:
-                self._planner_joins("on")
-        else:
-            self.connection.execute(
-                text(
-                    f'DELETE FROM "{current}" WHERE rowid IN (SELECT c.rowid FROM '
-                    f'{_KEYS_TABLE} k JOIN "{current}" c ON c.{SLICE} = :s AND {join})'
-                ),
-                parameters,
-            )
+        self.connection.execute(
+            text(
+                f'DELETE FROM "{current}" WHERE rowid IN (SELECT c.rowid FROM '
+                f'{_KEYS_TABLE} k JOIN "{current}" c ON c.{SLICE} = :s AND {join})'
+            ),
+            parameters,
+        )
 
     def _planner_joins(self, setting: str) -> None:
         for name in ("enable_hashjoin", "enable_mergejoin"):
