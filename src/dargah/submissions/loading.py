@@ -101,33 +101,15 @@ def load_file(
         stored = session.get(SliceLineIndex, slice_row.id)
         previous = _usable_index(session, stored, slice_row, context)
         ledger = LineLedger(document.natural_key, previous=previous) if context else None
-        source: TableSource = table
-        unchanged = 0
-        plan = (
-            plan_increment(
-                path,
-                data_offset=table.lines_offset,
-                first_row=table.first_row,
-                index=previous,
-                encoding=table.encoding or "utf-8",
-            )
-            if previous is not None and isinstance(table, CsvSource) and table.lines_offset
+        shortcut = (
+            _skip_unchanged(path, table, previous, loader, validator, ledger, slice_row.row_count)
+            if previous is not None and isinstance(table, CsvSource)
             else None
         )
-        if plan is not None and previous is not None and isinstance(table, CsvSource):
-            others = previous.entries.filter(~plan.unchanged)
-            carried = previous.entries.filter(plan.unchanged)
-            previous = None  # only the two parts are needed from here on
-            loader.start_with(others, row_count=slice_row.row_count, unchanged=plan.unchanged_count)
-            validator.seed_keys(carried)
-            if ledger is not None:
-                # A kept row (rejected, left current) is always one of the others.
-                ledger.previous = LineIndex(others)
-                ledger.carried(carried)
-            source = table.changed_lines(plan.text, plan.rows)
-            unchanged = plan.unchanged_count
-        else:
+        previous = None  # what the shortcut needs of it, it has taken
+        if shortcut is None:
             loader.start(row_count=slice_row.row_count, hash_scheme=slice_row.hash_scheme)
+        source, unchanged = shortcut or (table, 0)
         try:
             outcome = run_pass(
                 source,
@@ -158,6 +140,39 @@ def load_file(
         index = ledger.index(slice_row.row_count) if ledger is not None and context else None
         _store_index(session, slice_row, submission, stored, index, context)
     return outcome
+
+
+def _skip_unchanged(
+    path: Path,
+    table: CsvSource,
+    previous: LineIndex,
+    loader: SliceLoader,
+    validator: BatchValidator,
+    ledger: LineLedger | None,
+    row_count: int,
+) -> tuple[TableSource, int] | None:
+    """Set up the pass over a re-sent file's new and changed lines only, if the line
+    index allows it: returns their source and how many rows were left unchanged."""
+    if table.lines_offset is None:
+        return None
+    plan = plan_increment(
+        path,
+        data_offset=table.lines_offset,
+        first_row=table.first_row,
+        index=previous,
+        encoding=table.encoding or "utf-8",
+    )
+    if plan is None:
+        return None
+    others = previous.entries.filter(~plan.unchanged)
+    carried = previous.entries.filter(plan.unchanged)
+    loader.start_with(others, row_count=row_count, unchanged=plan.unchanged_count)
+    validator.seed_keys(carried)
+    if ledger is not None:
+        # A kept row (rejected, left current) is always one of the others.
+        ledger.previous = LineIndex(others)
+        ledger.carried(carried)
+    return table.changed_lines(plan.text, plan.rows), plan.unchanged_count
 
 
 def _line_context(
