@@ -385,11 +385,14 @@ def _typed(
         values, good = _national_ids(text)
         if good is not None:
             bad = text.is_not_null() & ~good
-            _, code, fa, en = _per_unique(
+            checked, code, fa, en = _per_unique(
                 text.filter(bad), validate_national_id, pl.String, issues.PATTERN
             )
             findings.append(_type_findings(rows.filter(bad), text.filter(bad), code, fa, en, name))
+            # The toolkit's verdict stands for the rest: its value where it accepted one
+            # (an id with a tatweel or half-space inside), null with a finding otherwise.
             values = pl.select(pl.when(good).then(values)).to_series()
+            values = values.scatter(bad.arg_true(), checked)
     elif kind in (
         DargahType.LEGAL_ENTITY_ID,
         DargahType.POSTAL_CODE,
@@ -573,6 +576,9 @@ def _boolean(typed: str) -> bool:
     return found
 
 
+_TEXT_KINDS: Final = frozenset({DargahType.TEXT, DargahType.PERSIAN_TEXT, DargahType.IDENTIFIER})
+
+
 def _constraint_findings(
     field: SchemaField, values: pl.Series, raw: pl.Series, rows: pl.Series
 ) -> list[pl.DataFrame]:
@@ -580,7 +586,8 @@ def _constraint_findings(
     name = field.name
     findings = []
     if rules.required:
-        missing = raw.is_null()
+        # Text that normalises to nothing (only half-spaces or tatweels) is missing too.
+        missing = values.is_null() if field.dargah_type in _TEXT_KINDS else raw.is_null()
         if missing.any():
             findings.append(_fixed_findings(rows, raw, missing, name, issues.REQUIRED))
     checks: list[tuple[pl.Series, FindingText]] = []

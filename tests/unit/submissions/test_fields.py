@@ -95,3 +95,17 @@ def test_numbers_with_persian_digits_and_separators() -> None:
     values, codes = _convert("integer", ["۱٬۲۳۴", "1,234", "12.0", "12.5", "x"])
     assert values == [1234, 1234, 12, None, None]
     assert codes == ["value_not_integer", "value_not_integer"]
+
+
+def test_a_national_id_the_toolkit_accepts_is_kept_never_dropped() -> None:
+    # A tatweel or half-space inside: not the fast path's ten digits, yet a valid id.
+    values, codes = _convert("national_id", ["0012345ـ679", "001234567\u200c9", "0012345670"])
+    assert values == ["0012345679", "0012345679", None]
+    assert codes == ["national_id_checksum"]
+
+
+def test_required_text_that_normalises_to_nothing_is_missing() -> None:
+    for column in (["\u200c", "ـ", "علی"], ["\u200c"] * 6 + ["علی"] * 6):  # row by row; distinct
+        values, codes = _convert("persian_text", column, constraints={"required": True})
+        assert values.count(None) == column.count("\u200c") + column.count("ـ")
+        assert codes == ["value_required"] * values.count(None)
