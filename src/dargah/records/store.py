@@ -345,6 +345,7 @@ def _sqlite_schema(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 _BATCH: Final = 50_000
+_SYSTEM_CONSTANTS: Final = frozenset({SLICE, SUBMISSION})
 
 
 def _bulk_insert(connection: Connection, table: str, frame: pl.DataFrame) -> None:
@@ -362,15 +363,23 @@ def _bulk_insert(connection: Connection, table: str, frame: pl.DataFrame) -> Non
                 copy.write(part.write_csv(include_header=False, null_value=""))
         return
     # sqlite3 binds str/int/float/None natively; dates go as ISO text like SQLAlchemy's.
-    plain = frame.with_columns(
+    # Integer columns that hold one value (the slice, the submission) are written as
+    # literals: every bound value costs a Python object and a bind per row.
+    constant = {
+        name: int(frame[name][0])
+        for name, kind in frame.schema.items()
+        if kind == pl.Int64 and name in _SYSTEM_CONSTANTS and frame[name].n_unique() == 1
+    }
+    plain = frame.drop(list(constant)).with_columns(
         [pl.col(name).cast(pl.String) for name, kind in frame.schema.items() if kind == pl.Date]
     )
-    placeholders = ", ".join("?" * len(frame.columns))
+    names = ", ".join(f'"{name}"' for name in (*constant, *plain.columns))
+    values = ", ".join([*(str(value) for value in constant.values()), *("?" * plain.width)])
     cursor: Any = raw.cursor()
     try:
         for offset in range(0, plain.height, _BATCH):
             cursor.executemany(
-                f'INSERT INTO "{table}" ({names}) VALUES ({placeholders})',
+                f'INSERT INTO "{table}" ({names}) VALUES ({values})',
                 plain.slice(offset, _BATCH).iter_rows(),
             )
     finally:

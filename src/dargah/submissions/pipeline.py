@@ -38,7 +38,7 @@ from dargah.submissions.validation import (
 )
 
 MAX_STORED_FINDINGS: Final = 100_000
-BATCH_ROWS: Final = 100_000
+BATCH_ROWS: Final = 50_000
 FIRST_ROWS: Final = 10_000
 
 Progress = Callable[[int, float, int | None], None]
