@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import io
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +39,8 @@ _BLOCK_BYTES: Final = 8 << 20
 _NEWLINE: Final = 0x0A
 _QUOTE: Final = 0x22
 _CARRIAGE_RETURN: Final = 0x0D
+PART_ROWS: Final = 250_000
+"""Entries per stored part of an index (about 6 MB)."""
 MAX_CHANGED_SHARE: Final = 0.25
 """Beyond this share of changed lines, the whole file is processed the ordinary way."""
 _UTF8: Final = frozenset({"utf-8", "utf-8-sig", "ascii"})
@@ -106,16 +108,21 @@ class LineIndex:
     entries: pl.DataFrame
     """Columns: the key fields (typed), ``_hash`` (row hash), ``_line`` and ``_clean``."""
 
-    def to_bytes(self) -> bytes:
-        """Arrow IPC, uncompressed: written and read back in milliseconds."""
-        buffer = io.BytesIO()
-        self.entries.write_ipc(buffer, compression="uncompressed")
-        return buffer.getvalue()
+    def to_parts(self, rows: int | None = None) -> Iterator[bytes]:
+        """The entries as Arrow IPC (uncompressed: written and read in milliseconds),
+        ``rows`` (default ``PART_ROWS``) at a time, so no copy of the whole index is
+        ever made."""
+        rows = rows or PART_ROWS
+        for offset in range(0, self.entries.height, rows):
+            buffer = io.BytesIO()
+            self.entries.slice(offset, rows).write_ipc(buffer, compression="uncompressed")
+            yield buffer.getvalue()
 
     @classmethod
-    def from_bytes(cls, data: bytes) -> LineIndex:
-        """Read an index written by ``to_bytes``."""
-        return cls(pl.read_ipc(io.BytesIO(data)))
+    def from_parts(cls, parts: Iterable[bytes]) -> LineIndex:
+        """Read an index written by ``to_parts``."""
+        frames = [pl.read_ipc(io.BytesIO(data)) for data in parts]
+        return cls(pl.concat(frames, rechunk=False))
 
 
 @dataclass

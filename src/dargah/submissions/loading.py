@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-from sqlalchemy import delete, insert, select, text
+from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -28,6 +28,7 @@ from dargah.records import tables as record_tables
 from dargah.records.models import RecordSlice
 from dargah.records.store import HASH_SCHEME, SliceLoader
 from dargah.submissions.fields import CodeLookup
+from dargah.submissions.line_store import drop_index, read_index, write_index
 from dargah.submissions.lines import (
     ASCII_COMPATIBLE,
     LINE_SCHEME,
@@ -218,20 +219,7 @@ def _usable_index(
         or slice_row.hash_scheme != HASH_SCHEME
     ):
         return None
-    connection = session.connection()
-    if connection.dialect.name != "postgresql":
-        data = connection.execute(
-            text("SELECT data FROM slice_line_indexes WHERE slice_id = :s"), {"s": stored.slice_id}
-        ).scalar_one()
-        return LineIndex.from_bytes(data)
-    # In binary: as text, bytea travels as hex, twice the size, and is slow to decode.
-    raw: Any = connection.connection.dbapi_connection
-    with raw.cursor(binary=True) as cursor:
-        cursor.execute(
-            "SELECT data FROM slice_line_indexes WHERE slice_id = %s", (stored.slice_id,)
-        )
-        (data,) = cursor.fetchone()
-    return LineIndex.from_bytes(bytes(data))
+    return read_index(session, stored)
 
 
 def _store_index(
@@ -245,31 +233,12 @@ def _store_index(
     """Keep the new index, or drop the old one, which no longer describes the slice."""
     if stored is not None:
         session.expunge(stored)
-    session.execute(delete(SliceLineIndex).where(SliceLineIndex.slice_id == slice_row.id))
     if index is None or context is None:
+        drop_index(session, slice_row.id)
         return
-    values = {
-        "slice_id": slice_row.id,
-        "submission_id": submission.id,
-        "context": context,
-        "scheme": LINE_SCHEME,
-        "entries": index.entries.height,
-        "data": index.to_bytes(),
-        "updated_at": utcnow(),
-    }
-    connection = session.connection()
-    if connection.dialect.name != "postgresql":
-        session.execute(insert(SliceLineIndex).values(values))
-        return
-    # In binary, as when reading it back (``_usable_index``).
-    raw: Any = connection.connection.dbapi_connection
-    names = ", ".join(values)
-    placeholders = ", ".join("%b" if name == "data" else "%s" for name in values)
-    with raw.cursor(binary=True) as cursor:
-        cursor.execute(
-            f"INSERT INTO slice_line_indexes ({names}) VALUES ({placeholders})",
-            tuple(values.values()),
-        )
+    write_index(
+        session, slice_id=slice_row.id, submission_id=submission.id, context=context, index=index
+    )
 
 
 def lock_slice(session: Session, submission: Submission) -> RecordSlice:

@@ -166,7 +166,8 @@ class SliceLineIndex(Base):
 
     Lets a re-sent file skip the lines that have not changed (``submissions.lines``,
     decision 0010). Only valid while ``submission_id`` is the slice's current one and
-    ``context`` matches the validation context of the next file.
+    ``context`` matches the validation context of the next file. The entries are in
+    ``SliceLineIndexPart`` rows of a few megabytes each.
     """
 
     __tablename__ = "slice_line_indexes"
@@ -178,6 +179,16 @@ class SliceLineIndex(Base):
     context: Mapped[str] = mapped_column(String(64))
     scheme: Mapped[str] = mapped_column(String(60))
     entries: Mapped[int] = mapped_column(Integer)
-    # Megabytes: only read when the index is going to be used.
-    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SliceLineIndexPart(Base):
+    """A part of a line index's entries (Arrow IPC), in order."""
+
+    __tablename__ = "slice_line_index_parts"
+
+    slice_id: Mapped[int] = mapped_column(
+        ForeignKey("slice_line_indexes.slice_id", ondelete="CASCADE"), primary_key=True
+    )
+    part: Mapped[int] = mapped_column(Integer, primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)

@@ -19,8 +19,14 @@ from dargah.config import Settings
 from dargah.db.session import Database
 from dargah.members.models import Member
 from dargah.persian.identifiers import national_id_check_digit
+from dargah.submissions import lines as line_index
 from dargah.submissions import pipeline, service
-from dargah.submissions.models import AcceptancePolicy, SliceLineIndex, SubmissionStatus
+from dargah.submissions.models import (
+    AcceptancePolicy,
+    SliceLineIndex,
+    SliceLineIndexPart,
+    SubmissionStatus,
+)
 from dargah.submissions.validation import BatchValidator
 from support.catalogue import LEVELS, dataset_document
 from support.factories import make_institution
@@ -117,13 +123,16 @@ def test_only_new_and_changed_lines_are_read_checked_and_written(
     institution: Member,
     tmp_path: Path,
     validated: list[int],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setattr(line_index, "PART_ROWS", 7)  # the index stored in several parts
     first = _send(database, settings, institution, tmp_path, _lines(), name="a.csv")
     assert first.status == SubmissionStatus.ACCEPTED.value
     assert sum(validated) == ROWS - 1
     index = session.query(SliceLineIndex).one()
     assert index.entries == ROWS - 1
     assert index.submission_id == first.id
+    assert session.query(SliceLineIndexPart).count() == -(-(ROWS - 1) // 7)
 
     validated.clear()
     lines = _lines({5: "master"})  # changed

@@ -1,0 +1,81 @@
+"""Keeping a slice's line index in the database, a part of a few megabytes at a time.
+
+On PostgreSQL the parts travel as binary ``bytea`` (as text they would travel as hex,
+twice the size and slow to decode). An index is a cache: writing it replaces the old
+one, and a load that cannot make a complete one just drops the old.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from dargah.db.base import utcnow
+from dargah.submissions.lines import LINE_SCHEME, LineIndex
+from dargah.submissions.models import SliceLineIndex, SliceLineIndexPart
+
+
+def read_index(session: Session, stored: SliceLineIndex) -> LineIndex:
+    """The entries of a stored index, read part by part."""
+    return LineIndex.from_parts(_parts(session, stored.slice_id))
+
+
+def _parts(session: Session, slice_id: int) -> Iterator[bytes]:
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        query = (
+            select(SliceLineIndexPart.data)
+            .where(SliceLineIndexPart.slice_id == slice_id)
+            .order_by(SliceLineIndexPart.part)
+        )
+        for (data,) in connection.execute(query):
+            yield data
+        return
+    raw: Any = connection.connection.dbapi_connection
+    with raw.cursor(binary=True) as cursor:
+        cursor.execute(
+            "SELECT data FROM slice_line_index_parts WHERE slice_id = %s ORDER BY part",
+            (slice_id,),
+        )
+        while (row := cursor.fetchone()) is not None:
+            yield bytes(row[0])
+
+
+def write_index(
+    session: Session, *, slice_id: int, submission_id: int, context: str, index: LineIndex
+) -> None:
+    """Replace the slice's index with ``index``, inside the caller's transaction."""
+    drop_index(session, slice_id)
+    session.execute(
+        insert(SliceLineIndex).values(
+            slice_id=slice_id,
+            submission_id=submission_id,
+            context=context,
+            scheme=LINE_SCHEME,
+            entries=index.entries.height,
+            updated_at=utcnow(),
+        )
+    )
+    connection = session.connection()
+    postgresql = connection.dialect.name == "postgresql"
+    raw: Any = connection.connection.dbapi_connection
+    for part, data in enumerate(index.to_parts()):
+        if not postgresql:
+            session.execute(
+                insert(SliceLineIndexPart).values(slice_id=slice_id, part=part, data=data)
+            )
+            continue
+        with raw.cursor(binary=True) as cursor:
+            cursor.execute(
+                "INSERT INTO slice_line_index_parts (slice_id, part, data) VALUES (%s, %s, %b)",
+                (slice_id, part, data),
+            )
+
+
+def drop_index(session: Session, slice_id: int) -> None:
+    """Forget the slice's index (its parts go with it)."""
+    session.execute(delete(SliceLineIndexPart).where(SliceLineIndexPart.slice_id == slice_id))
+    session.execute(delete(SliceLineIndex).where(SliceLineIndex.slice_id == slice_id))
