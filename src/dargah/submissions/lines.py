@@ -39,6 +39,7 @@ _BLOCK_BYTES: Final = 8 << 20
 _NEWLINE: Final = 0x0A
 _QUOTE: Final = 0x22
 _CARRIAGE_RETURN: Final = 0x0D
+_LOOKUP_ROWS: Final = 1 << 19
 PART_ROWS: Final = 250_000
 """Entries per stored part of an index (about 6 MB)."""
 MAX_CHANGED_SHARE: Final = 0.25
@@ -153,7 +154,8 @@ def plan_increment(
     # to the system as soon as they are freed.
     lines_of = index.entries[LINE].to_numpy()
     clean_mask = index.entries[CLEAN].to_numpy()
-    clean = np.sort(lines_of[clean_mask])
+    clean = lines_of[clean_mask]
+    clean.sort()  # in place: no second copy
     limit = max(1_000, int(index.entries.height * MAX_CHANGED_SHARE))
     changed = 0
     parts: list[bytes] = []
@@ -170,15 +172,21 @@ def plan_increment(
             if changed > limit:
                 return None
         row += lines.ends.size
-    seen = np.sort(np.concatenate(found)) if found else np.empty(0, dtype=np.uint64)
+    del clean
+    seen = np.concatenate(found) if found else np.empty(0, dtype=np.uint64)
+    found.clear()
+    seen.sort()
     if seen.size > 1 and bool((seen[1:] == seen[:-1]).any()):
         return None
-    unchanged = pl.Series(in_sorted(seen, lines_of) & clean_mask)
+    unchanged = np.empty(lines_of.size, dtype=bool)
+    for start in range(0, lines_of.size, _LOOKUP_ROWS):  # a bounded slice at a time
+        stop = start + _LOOKUP_ROWS
+        unchanged[start:stop] = in_sorted(seen, lines_of[start:stop]) & clean_mask[start:stop]
     row_numbers = np.concatenate(rows) if rows else np.empty(0, dtype=np.int64)
     return ChangedLines(
         text=b"".join(parts),
         rows=row_numbers,
-        unchanged=unchanged,
+        unchanged=pl.Series(unchanged),
         unchanged_count=int(unchanged.sum()),
     )
 
