@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass, field
-from typing import Any, Final, cast
+from typing import Any, Final
 
 import polars as pl
 from sqlalchemy import Connection, text
@@ -74,6 +74,7 @@ class SliceLoader:
         if hash_scheme == HASH_SCHEME:
             self._existing = self._select([*key, HASH])
         else:
+            # Hashes made by another scheme cannot be compared: hash the rows again.
             current = self._select(list(self.tables.fields))
             self._existing = current.select(key).with_columns(
                 row_hashes(current, self.tables.fields)
@@ -193,7 +194,12 @@ class SliceLoader:
             cursor.close()
         if not parts:
             return pl.DataFrame(schema=schema)
-        return pl.concat(parts).cast(cast(Any, schema))
+        frame = pl.concat(parts)
+        # SQLite hands dates back as ISO text and booleans as integers.
+        return frame.with_columns(
+            pl.col(name).str.to_date("%Y-%m-%d") if kind == pl.Date else pl.col(name).cast(kind)
+            for name, kind in schema.items()
+        )
 
     def abandon(self) -> None:
         """End an unfinished load (the caller then rolls the transaction back)."""
@@ -255,10 +261,9 @@ class SliceLoader:
         # Driven from the staged keys through the primary key of the current table, so
         # the cost follows the number of keys, not the size of the slice.
         join = " AND ".join(f'c."{name}" = k."{name}"' for name in key)
-        columns = ", ".join(f'"{name}"' for name in (SLICE, *self.tables.fields, SUBMISSION, HASH))
-        selected = ", ".join(
-            f'c."{name}"' for name in (SLICE, *self.tables.fields, SUBMISSION, HASH)
-        )
+        names = (SLICE, *self.tables.fields, SUBMISSION, HASH)
+        columns = ", ".join(f'"{name}"' for name in names)
+        selected = ", ".join(f'c."{name}"' for name in names)
         parameters = {"s": self.slice_id, "sub": self.submission_id}
         postgresql = self.connection.dialect.name == "postgresql"
         # Right after a large load the slice has no statistics yet, and the planner,
