@@ -25,7 +25,7 @@ def payload_of(session: Session, submission: Submission, *, settings: Settings) 
         raise RuntimeError("institution is missing")
 
     def when(value: Any) -> str | None:
-        return value.isoformat() if value is not None else None
+        return receipts.timestamp(value) if value is not None else None
 
     return {
         "type": RECEIPT_TYPE,

@@ -185,6 +185,8 @@ def test_receipt_verifies_against_the_published_key(
     payload = receipts.verify(document, keys)
     assert payload["counts"]["inserted"] == 3
     assert payload["content_hash"].startswith("sha256:")
+    # RFC 3339 in UTC with Z, as every receipt of the gateway.
+    assert all(payload[name].endswith("Z") for name in ("received_at", "finished_at"))
     tampered = {**document, "receipt": {**document["receipt"], "status": "rejected"}}
     with pytest.raises(Exception, match="signature"):
         receipts.verify(tampered, keys)
