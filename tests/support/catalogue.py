@@ -129,3 +129,15 @@ OPTIONAL_FIELD = {
     "format": "email",
     "dargah:type": "email",
 }
+
+
+def sync_test_students(session: Any, *, principal: Any) -> None:
+    """Put the test code list and the ``test_students`` data set in the catalogue."""
+    from dargah.catalogue import service
+
+    service.sync_builtin(
+        session,
+        principal=principal,
+        code_list_documents=[LEVELS],
+        dataset_documents=[dataset_document()],
+    )

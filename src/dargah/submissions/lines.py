@@ -136,7 +136,11 @@ class ChangedLines:
     """The row number of each of those lines, as a person sees it in the file."""
     unchanged: pl.Series
     """Boolean, aligned with the index entries: the entry's line is in the file."""
-    unchanged_count: int = 0
+
+    @property
+    def unchanged_count(self) -> int:
+        """How many index entries the file leaves as they are."""
+        return int(self.unchanged.sum())
 
 
 def plan_increment(
@@ -187,7 +191,6 @@ def plan_increment(
         text=b"".join(parts),
         rows=row_numbers,
         unchanged=pl.Series(unchanged),
-        unchanged_count=int(unchanged.sum()),
     )
 
 

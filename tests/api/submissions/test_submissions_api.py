@@ -14,13 +14,12 @@ from openpyxl import load_workbook
 from sqlalchemy.orm import Session
 
 from dargah.access.policy import Role, cli_principal
-from dargah.catalogue import service as catalogue
 from dargah.config import Settings
 from dargah.db.session import Database
 from dargah.jobs import service as jobs_service
 from dargah.jobs.runner import registered_handlers
 from dargah.submissions import router as submissions_router
-from support.catalogue import LEVELS, dataset_document
+from support.catalogue import sync_test_students
 from support.factories import Actor, make_institution
 
 BODY = (
@@ -34,12 +33,7 @@ BODY = (
 
 @pytest.fixture
 def staff(session: Session, actor: Callable[..., Actor]) -> Actor:
-    catalogue.sync_builtin(
-        session,
-        principal=cli_principal("api-test"),
-        code_list_documents=[LEVELS],
-        dataset_documents=[dataset_document()],
-    )
+    sync_test_students(session, principal=cli_principal("api-test"))
     institution = make_institution(session, code="7101")
     return actor(Role.INSTITUTION, institution=institution)
 

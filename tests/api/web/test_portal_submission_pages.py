@@ -12,8 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from dargah.access.policy import Role, cli_principal
-from dargah.catalogue import service as catalogue
-from support.catalogue import LEVELS, dataset_document
+from support.catalogue import sync_test_students
 from support.factories import Actor, make_institution
 
 MakeActor = Callable[..., Actor]
@@ -25,12 +24,7 @@ BAD_ID = "شماره دانشجویی,کد ملی,مقطع تحصیلی\n1,00123
 
 @pytest.fixture
 def staff(session: Session, actor: MakeActor) -> Actor:
-    catalogue.sync_builtin(
-        session,
-        principal=cli_principal("portal-test"),
-        code_list_documents=[LEVELS],
-        dataset_documents=[dataset_document()],
-    )
+    sync_test_students(session, principal=cli_principal("portal-test"))
     return actor(Role.INSTITUTION, institution=make_institution(session, code="7201"))
 
 

@@ -16,12 +16,11 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from dargah.access.policy import Role, cli_principal
-from dargah.catalogue import service as catalogue
 from dargah.catalogue.builtin import builtin_code_lists
 from dargah.cli import push as push_module
 from dargah.cli.main import app
 from dargah.demo.synthetic import students_frame
-from support.catalogue import LEVELS, dataset_document
+from support.catalogue import sync_test_students
 from support.factories import Actor, make_institution
 
 
@@ -101,12 +100,7 @@ def test_validate_only_names_unknown_data_sets(tmp_path: Path) -> None:
 def gateway(
     app: FastAPI, session: Session, actor: Callable[..., Actor], monkeypatch: pytest.MonkeyPatch
 ) -> Actor:
-    catalogue.sync_builtin(
-        session,
-        principal=cli_principal("push-test"),
-        code_list_documents=[LEVELS],
-        dataset_documents=[dataset_document()],
-    )
+    sync_test_students(session, principal=cli_principal("push-test"))
     staff = actor(Role.INSTITUTION, institution=make_institution(session, code="7201"))
 
     def client(*, base_url: str, headers: dict[str, str], timeout: Any) -> httpx.Client:

@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -23,6 +20,7 @@ from dargah.db.session import Database, atomic
 from dargah.jobs import service
 from dargah.jobs.models import Job
 from dargah.jobs.runner import JobContext, Runner
+from support.workers import wait_for, worker_process
 
 SCRIPT = Path(__file__).with_name("killable_worker.py")
 LEASE_SECONDS = 2
@@ -54,15 +52,6 @@ def _rows(database: Database, job_id: str) -> int:
     return int(count or 0)
 
 
-def _wait_for(predicate: object, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if callable(predicate) and predicate():
-            return
-        time.sleep(0.05)
-    pytest.fail(f"timed out waiting for {what}")
-
-
 def _load_rows(ctx: JobContext) -> dict[str, int]:
     """What the job should do: all 200 rows, in one transaction."""
     with ctx.database.session() as session, atomic(session):
@@ -88,34 +77,18 @@ def test_a_worker_killed_mid_job_leaves_no_partial_data(
             principal=cli_principal("test"),
         ).id
     url = real_database.engine.url.render_as_string(hide_password=False)
-    env = {
-        **os.environ,
-        "DARGAH_DATABASE_URL": url,
-        "DARGAH_JOBS_LEASE_SECONDS": str(LEASE_SECONDS),
-        "DARGAH_JOBS_POLL_SECONDS": "0.1",
-        "DARGAH_LOG_FORMAT": "console",
-    }
-    env.pop("DARGAH_CONFIG_FILE", None)
-    log = (tmp_path / "worker.log").open("w")
-    worker = subprocess.Popen(  # noqa: S603 (our own interpreter and script)
-        [sys.executable, str(SCRIPT)], env=env, stdout=log, stderr=subprocess.STDOUT
-    )
-    try:
-        _wait_for(marker.exists, 120, "the worker to reach the middle of its transaction")
+    log = tmp_path / "worker.log"
+    with worker_process(SCRIPT, database_url=url, log=log, lease_seconds=LEASE_SECONDS) as worker:
+        wait_for(marker.exists, 120, "the worker to reach the middle of its transaction")
         running = _job(real_database, job_id)
         assert running.status == "running"
         assert running.lease_owner is not None
         if real_database.engine.dialect.name == "postgresql":
             # The heartbeat thread reports progress while the handler's transaction is
             # open (on SQLite it waits for the single write lock instead).
-            _wait_for(lambda: _job(real_database, job_id).progress_done == 100, 10, "the progress")
+            wait_for(lambda: _job(real_database, job_id).progress_done == 100, 10, "the progress")
         os.kill(worker.pid, signal.SIGKILL)
         worker.wait(30)
-    finally:
-        if worker.poll() is None:
-            worker.kill()
-            worker.wait(30)
-        log.close()
 
     assert worker.returncode == -signal.SIGKILL
     # The killed transaction left nothing behind; the job still names the dead worker.
@@ -134,7 +107,7 @@ def test_a_worker_killed_mid_job_leaves_no_partial_data(
         lease=timedelta(seconds=LEASE_SECONDS),
         poll_interval=0.05,
     )
-    _wait_for(lambda: utcnow() > orphan.lease_expires_at, 10, "the lease to expire")
+    wait_for(lambda: utcnow() > orphan.lease_expires_at, 10, "the lease to expire")
     reclaimed = successor.reclaim(force=True)
     assert [job.id for job in reclaimed] == [job_id]
     retrying = _job(real_database, job_id)

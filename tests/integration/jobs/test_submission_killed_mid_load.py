@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -16,7 +13,6 @@ import pytest
 from sqlalchemy import func, inspect, select, table, text
 
 from dargah.access.policy import cli_principal
-from dargah.catalogue import service as catalogue
 from dargah.config import Settings
 from dargah.db.base import utcnow
 from dargah.db.schema import upgrade
@@ -26,8 +22,9 @@ from dargah.jobs.runner import Runner, registered_handlers
 from dargah.persian.identifiers import national_id_check_digit
 from dargah.submissions import service
 from dargah.submissions.models import Submission
-from support.catalogue import LEVELS, dataset_document
+from support.catalogue import sync_test_students
 from support.factories import make_institution
+from support.workers import wait_for, worker_process
 
 SCRIPT = Path(__file__).with_name("killable_submission_worker.py")
 LEASE_SECONDS = 2
@@ -56,12 +53,7 @@ def _body() -> bytes:
 def _queue_submission(database: Database) -> tuple[int, str]:
     with database.session() as session:
         with atomic(session):
-            catalogue.sync_builtin(
-                session,
-                principal=ADMIN,
-                code_list_documents=[LEVELS],
-                dataset_documents=[dataset_document()],
-            )
+            sync_test_students(session, principal=ADMIN)
             institution = make_institution(session, code="7301")
         submission = service.create_submission(
             session,
@@ -90,15 +82,6 @@ def _visible_rows(database: Database) -> int:
         return int(connection.scalar(select(func.count()).select_from(table(TABLE))) or 0)
 
 
-def _wait_for(predicate: object, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if callable(predicate) and predicate():
-            return
-        time.sleep(0.05)
-    pytest.fail(f"timed out waiting for {what}")
-
-
 @pytest.mark.parametrize("fresh_database_url", ["sqlite", "postgresql"], indirect=True)
 def test_a_submission_killed_mid_load_leaves_nothing_and_loads_whole_later(
     real_database: Database, tmp_path: Path
@@ -106,28 +89,16 @@ def test_a_submission_killed_mid_load_leaves_nothing_and_loads_whole_later(
     submission_id, job_id = _queue_submission(real_database)
     marker = tmp_path / "one-batch"
     url = real_database.engine.url.render_as_string(hide_password=False)
-    env = {
-        **os.environ,
-        "DARGAH_DATABASE_URL": url,
-        "DARGAH_JOBS_LEASE_SECONDS": str(LEASE_SECONDS),
-        "DARGAH_JOBS_POLL_SECONDS": "0.1",
-        "DARGAH_LOG_FORMAT": "console",
-        "DARGAH_TEST_MARKER": str(marker),
-    }
-    env.pop("DARGAH_CONFIG_FILE", None)
-    log = (tmp_path / "worker.log").open("w")
-    worker = subprocess.Popen(  # noqa: S603 (our own interpreter and script)
-        [sys.executable, str(SCRIPT)], env=env, stdout=log, stderr=subprocess.STDOUT
-    )
-    try:
-        _wait_for(marker.exists, 120, "the worker to load its first batch")
+    with worker_process(
+        SCRIPT,
+        database_url=url,
+        log=tmp_path / "worker.log",
+        lease_seconds=LEASE_SECONDS,
+        DARGAH_TEST_MARKER=str(marker),
+    ) as worker:
+        wait_for(marker.exists, 120, "the worker to load its first batch")
         os.kill(worker.pid, signal.SIGKILL)
         worker.wait(30)
-    finally:
-        if worker.poll() is None:
-            worker.kill()
-            worker.wait(30)
-        log.close()
     assert worker.returncode == -signal.SIGKILL
 
     # Nothing of the load is visible: not a row, not even the table it made.
@@ -146,7 +117,7 @@ def test_a_submission_killed_mid_load_leaves_nothing_and_loads_whole_later(
         poll_interval=0.05,
     )
     (expires,) = _read(real_database, select(Job.lease_expires_at).where(Job.id == job_id))[0]
-    _wait_for(lambda: utcnow() > expires, 10, "the lease to expire")
+    wait_for(lambda: utcnow() > expires, 10, "the lease to expire")
     assert [job.id for job in successor.reclaim(force=True)] == [job_id]
     with real_database.session() as session, atomic(session):
         session.execute(text("UPDATE jobs SET run_after = created_at"))  # skip the back-off

@@ -9,13 +9,12 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from dargah.access.policy import cli_principal
-from dargah.catalogue import service as catalogue
 from dargah.config import Settings
 from dargah.db.session import Database
 from dargah.records import tables as record_tables
 from dargah.records.history import state_as_of
 from dargah.submissions import service
-from support.catalogue import LEVELS, dataset_document
+from support.catalogue import dataset_document, sync_test_students
 from support.factories import make_institution
 
 ADMIN = cli_principal("as-of-test")
@@ -40,12 +39,7 @@ def _send(
 def test_every_earlier_state_reads_back(
     database: Database, settings: Settings, session: Session, tmp_path: Path
 ) -> None:
-    catalogue.sync_builtin(
-        session,
-        principal=ADMIN,
-        code_list_documents=[LEVELS],
-        dataset_documents=[dataset_document()],
-    )
+    sync_test_students(session, principal=ADMIN)
     institution = make_institution(session, code="7201")
     session.commit()
     one = "1,0012345679,bachelor,1398/07/01,"

@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 
 from dargah.access.policy import cli_principal
 from dargah.catalogue import codelists
-from dargah.catalogue import service as catalogue
 from dargah.catalogue.documents import CodeListDocument
 from dargah.config import Settings
 from dargah.db.session import Database
@@ -28,7 +27,7 @@ from dargah.submissions.models import (
     SubmissionStatus,
 )
 from dargah.submissions.validation import BatchValidator
-from support.catalogue import LEVELS, dataset_document
+from support.catalogue import LEVELS, sync_test_students
 from support.factories import make_institution
 
 ADMIN = cli_principal("resent-test")
@@ -51,12 +50,7 @@ def _lines(levels: dict[int, str] | None = None) -> list[str]:
 
 @pytest.fixture
 def institution(session: Session) -> Member:
-    catalogue.sync_builtin(
-        session,
-        principal=ADMIN,
-        code_list_documents=[LEVELS],
-        dataset_documents=[dataset_document()],
-    )
+    sync_test_students(session, principal=ADMIN)
     return make_institution(session, code="7101")
 
 

@@ -11,13 +11,12 @@ from sqlalchemy.orm import Session
 
 from dargah.access.policy import cli_principal
 from dargah.audit import receipts, signing
-from dargah.catalogue import service as catalogue
 from dargah.config import Settings
 from dargah.db.session import Database
 from dargah.members.models import Member
 from dargah.submissions import service
 from dargah.submissions.models import AcceptancePolicy, SubmissionMode, SubmissionStatus
-from support.catalogue import LEVELS, dataset_document
+from support.catalogue import sync_test_students
 from support.factories import make_institution
 
 ADMIN = cli_principal("submission-test")
@@ -31,12 +30,7 @@ GOOD = [
 
 @pytest.fixture
 def institution(session: Session) -> Member:
-    catalogue.sync_builtin(
-        session,
-        principal=ADMIN,
-        code_list_documents=[LEVELS],
-        dataset_documents=[dataset_document()],
-    )
+    sync_test_students(session, principal=ADMIN)
     return make_institution(session, code="7001")
 
 
