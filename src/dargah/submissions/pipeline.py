@@ -145,18 +145,7 @@ def run_pass(
         if all_or_nothing and outcome.rejected:
             loading = False
         if loading and loader is not None:
-            rows = checked.rows
-            if ledger is not None:
-                rows = rows.with_columns(
-                    batch[LINE] if LINE in batch.columns else pl.lit(None, dtype=pl.UInt64),
-                    (~rows[ROW].is_in(checked.issues["row"].drop_nulls().implode())).alias(CLEAN),
-                )
-            loadable = rows.filter(checked.accepted)
-            hashes = loader.load(loadable)
-            kept = loader.keep(rows.filter(~checked.accepted).select(validator.key))
-            if ledger is not None:
-                ledger.loaded(loadable.filter(pl.col(ACTION) != DELETE), hashes)
-                ledger.kept(kept)
+            _load(loader, ledger, batch, checked, validator.key)
         if progress is not None:
             elapsed = max(time.perf_counter() - started, 1e-9)
             rate = outcome.received / elapsed
@@ -169,6 +158,29 @@ def run_pass(
         outcome.rejected = outcome.received
     outcome.loaded = loading and loader is not None and outcome.accepted > 0
     return outcome
+
+
+def _load(
+    loader: SliceLoader,
+    ledger: LineLedger | None,
+    batch: pl.DataFrame,
+    checked: ValidatedBatch,
+    key: list[str],
+) -> None:
+    """Load a batch's accepted rows, keep its rejected ones' current versions, and
+    note both in the ledger of the next line index."""
+    rows = checked.rows
+    if ledger is not None:
+        rows = rows.with_columns(
+            batch[LINE] if LINE in batch.columns else pl.lit(None, dtype=pl.UInt64),
+            (~rows[ROW].is_in(checked.issues["row"].drop_nulls().implode())).alias(CLEAN),
+        )
+    loadable = rows.filter(checked.accepted)
+    hashes = loader.load(loadable)
+    kept = loader.keep(rows.filter(~checked.accepted).select(key))
+    if ledger is not None:
+        ledger.loaded(loadable.filter(pl.col(ACTION) != DELETE), hashes)
+        ledger.kept(kept)
 
 
 _DONE: Final = object()
