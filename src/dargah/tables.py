@@ -6,6 +6,7 @@ this module.
 
 from __future__ import annotations
 
+import dargah.access.models
 import dargah.audit.models
 import dargah.catalogue.models
 import dargah.identity.models

@@ -1,1 +1,2 @@
-"""Who may do what: roles, permissions, principals (grants and masking join later)."""
+"""Who may do what: roles and permissions (policy), and grants to read data sets with
+the protections that go with them: field and row scope, masking, small-cell suppression."""

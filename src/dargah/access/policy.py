@@ -60,6 +60,14 @@ class Permission(enum.StrEnum):
     # submissions.service.
     SUBMISSIONS_WRITE = "submissions:write"
     SUBMISSIONS_READ = "submissions:read"
+    # Grants: reading the ones a caller holds or gives; giving and revoking them (only
+    # for data sets the caller's HQ unit owns, checked in access.grants); asking for one.
+    GRANTS_READ = "grants:read"
+    GRANTS_MANAGE = "grants:manage"
+    GRANTS_REQUEST = "grants:request"
+    # Querying a data set's records; what may be read is decided by a grant (or, for an
+    # institution, by its own data) in access.grants.
+    QUERY = "query"
     SELF = "self"
 
 
@@ -82,12 +90,28 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.SUBMISSIONS_READ,
     },
     # Institution staff manage their own systems' keys; the scope check is below.
+    # Institutions query their own records without a grant.
     Role.INSTITUTION: _EVERYONE
-    | {Permission.KEYS_MANAGE, Permission.SUBMISSIONS_WRITE, Permission.SUBMISSIONS_READ},
-    # HQ staff approve versions of the data sets their unit owns (scope checked there).
-    Role.HQ: _EVERYONE | {Permission.CATALOGUE_APPROVE},
-    Role.AUDITOR: _EVERYONE | {Permission.AUDIT_READ, Permission.PEOPLE_READ},
-    Role.AGENCY: _EVERYONE,
+    | {
+        Permission.KEYS_MANAGE,
+        Permission.SUBMISSIONS_WRITE,
+        Permission.SUBMISSIONS_READ,
+        Permission.QUERY,
+    },
+    # HQ staff approve versions of, and grant access to, the data sets their unit owns
+    # (scope checked there); they query what their unit's grants allow.
+    Role.HQ: _EVERYONE
+    | {
+        Permission.CATALOGUE_APPROVE,
+        Permission.GRANTS_READ,
+        Permission.GRANTS_MANAGE,
+        Permission.GRANTS_REQUEST,
+        Permission.QUERY,
+    },
+    # Auditors see grants (who may read what) but read no records.
+    Role.AUDITOR: _EVERYONE
+    | {Permission.AUDIT_READ, Permission.PEOPLE_READ, Permission.GRANTS_READ},
+    Role.AGENCY: _EVERYONE | {Permission.GRANTS_READ, Permission.GRANTS_REQUEST, Permission.QUERY},
     Role.ANONYMOUS: frozenset(),
 }
 

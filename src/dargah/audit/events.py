@@ -49,6 +49,13 @@ class AuditAction(enum.StrEnum):
     SUBMISSION_REJECTED = "submission.rejected"
     SUBMISSION_VALIDATED = "submission.validated"
     SUBMISSION_REPORT_READ = "submission.report_read"
+    GRANT_CREATED = "grant.created"
+    GRANT_REVOKED = "grant.revoked"
+    GRANT_REQUESTED = "grant_request.created"
+    GRANT_REQUEST_APPROVED = "grant_request.approved"
+    GRANT_REQUEST_REFUSED = "grant_request.refused"
+    DATASET_QUERIED = "dataset.queried"
+    DATASET_QUERY_REFUSED = "dataset.query_refused"
 
 
 AUDIT_ACTION_DESCRIPTIONS: dict[AuditAction, tuple[str, str]] = {
@@ -121,5 +128,24 @@ AUDIT_ACTION_DESCRIPTIONS: dict[AuditAction, tuple[str, str]] = {
     AuditAction.SUBMISSION_REPORT_READ: (
         "مشاهده گزارش خطاهای ارسال",
         "A submission's findings (with cell values) were read",
+    ),
+    AuditAction.GRANT_CREATED: (
+        "اعطای مجوز دسترسی به داده",
+        "A grant to read a data set was given",
+    ),
+    AuditAction.GRANT_REVOKED: ("لغو مجوز دسترسی به داده", "A grant was revoked"),
+    AuditAction.GRANT_REQUESTED: ("درخواست مجوز دسترسی به داده", "A grant was requested"),
+    AuditAction.GRANT_REQUEST_APPROVED: (
+        "تأیید درخواست دسترسی و اعطای مجوز",
+        "A grant request was approved and the grant given",
+    ),
+    AuditAction.GRANT_REQUEST_REFUSED: ("رد درخواست دسترسی", "A grant request was refused"),
+    AuditAction.DATASET_QUERIED: (
+        "پرسش از داده‌های مجموعه‌داده",
+        "A data set's records were queried",
+    ),
+    AuditAction.DATASET_QUERY_REFUSED: (
+        "رد پرسش بیرون از مجوز",
+        "A query outside the caller's grant was refused",
     ),
 }
