@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from dargah import __version__
+from dargah.access.router import router as access_router
 from dargah.api.health import router as health_router
 from dargah.api.middleware import RequestContextMiddleware
 from dargah.api.problems import install_problem_handlers
@@ -21,6 +22,7 @@ from dargah.identity.router import router as identity_router
 from dargah.jobs.router import router as jobs_router
 from dargah.jobs.runner import start_background_worker
 from dargah.members.router import router as members_router
+from dargah.records.router import router as records_router
 from dargah.submissions.router import router as submissions_router
 from dargah.web.app import mount_portal
 
@@ -72,6 +74,8 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
         catalogue_router,
         jobs_router,
         submissions_router,
+        access_router,
+        records_router,
     ):
         app.include_router(router, prefix=API_PREFIX)
     mount_portal(app, settings)

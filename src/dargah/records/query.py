@@ -249,6 +249,9 @@ class CompiledQuery:
     # Labels of the extra columns carrying the keyset values (row queries).
     keys: tuple[str, ...] = ()
     limit: int = DEFAULT_LIMIT
+    # Aggregate answers: how many leading columns are groups; the row count follows
+    # the shown columns as ``_n``.
+    groups: int = 0
 
 
 def _invalid(field: str, message_fa: str, message_en: str, *, code: str) -> InvalidInput:
@@ -627,7 +630,11 @@ def _aggregate(
     order.extend(column.asc().nulls_last() for _, column in groups)
     statement = statement.order_by(*order).limit(MAX_GROUPS + 1)
     return CompiledQuery(
-        statement=statement, columns=tuple(outputs), aggregate=True, limit=spec.limit
+        statement=statement,
+        columns=tuple(outputs),
+        aggregate=True,
+        limit=spec.limit,
+        groups=len(groups),
     )
 
 

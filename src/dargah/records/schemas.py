@@ -1,0 +1,22 @@
+"""HTTP models of the query API."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from dargah.records.query import QuerySpec
+
+
+class QueryRequest(QuerySpec):
+    """A query with the purpose it serves (audited) and, optionally, the grant it uses."""
+
+    purpose: str = Field(min_length=3, max_length=300, description="Why the data is needed")
+    grant: int | None = Field(
+        default=None, description="The grant to read under, when the caller holds several"
+    )
+
+    def spec(self) -> QuerySpec:
+        """The query itself, without purpose and grant."""
+        return QuerySpec.model_validate(
+            self.model_dump(exclude={"purpose", "grant"}, exclude_unset=True)
+        )
