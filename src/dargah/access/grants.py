@@ -292,6 +292,7 @@ def request_grant(
 ) -> GrantRequest:
     """A consumer asks the data set's owner for access."""
     with atomic(session):
+        dataset = catalogue.get_dataset(session, data.dataset)
         hq_unit_id, member_id = consumer_of(session, principal)
         if hq_unit_id is None and member_id is None:
             raise PermissionDenied(
@@ -299,7 +300,6 @@ def request_grant(
                 "Only HQ units and agencies ask for grants.",
                 code="not_a_consumer",
             )
-        dataset = catalogue.get_dataset(session, data.dataset)
         institution_ids = _check_terms(session, dataset, data)
         request = GrantRequest(
             dataset_slug=dataset.slug,

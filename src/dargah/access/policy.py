@@ -88,6 +88,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.JOBS_MANAGE,
         Permission.SUBMISSIONS_WRITE,
         Permission.SUBMISSIONS_READ,
+        # Operators triage information requests: they see who holds which grant.
+        Permission.GRANTS_READ,
     },
     # Institution staff manage their own systems' keys; the scope check is below.
     # Institutions query their own records without a grant.

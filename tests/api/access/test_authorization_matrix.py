@@ -72,6 +72,20 @@ FAMILIES: dict[str, tuple[str, str, dict[str, Any] | None, dict[str, str]]] = {
         {"dataset": "no_such_dataset", "period": "1403-1"},
         {},
     ),
+    "grants:read": ("GET", "/api/v1/grants", None, {}),
+    "grants:manage": ("POST", "/api/v1/grants/999999/revoke", {"reason": "ماتریس"}, {}),
+    "grants:request": (
+        "POST",
+        "/api/v1/grant-requests",
+        {
+            "dataset": "no_such_dataset",
+            "purpose": "ماتریس",
+            "legal_basis": "ماتریس",
+            "expires_at": "2999-01-01T00:00:00Z",
+        },
+        {},
+    ),
+    "query": ("POST", "/api/v1/datasets/no_such_dataset/query", {"purpose": "ماتریس"}, {}),
     "self": ("GET", "/api/v1/auth/me", None, {}),
 }
 
@@ -90,6 +104,7 @@ ALLOWED: dict[str, set[str]] = {
         "jobs:manage",
         "submissions:read",
         "submissions:write",
+        "grants:read",
         "self",
     },
     "institution": {
@@ -99,18 +114,38 @@ ALLOWED: dict[str, set[str]] = {
         "jobs:read",
         "submissions:read",
         "submissions:write",
+        "query",
         "self",
     },
-    "hq": {"members:read", "catalogue:read", "catalogue:approve", "jobs:read", "self"},
+    "hq": {
+        "members:read",
+        "catalogue:read",
+        "catalogue:approve",
+        "jobs:read",
+        "grants:read",
+        "grants:manage",
+        "grants:request",
+        "query",
+        "self",
+    },
     "auditor": {
         "members:read",
         "catalogue:read",
         "people:read",
         "audit:read",
         "jobs:read",
+        "grants:read",
         "self",
     },
-    "agency": {"members:read", "catalogue:read", "jobs:read", "self"},
+    "agency": {
+        "members:read",
+        "catalogue:read",
+        "jobs:read",
+        "grants:read",
+        "grants:request",
+        "query",
+        "self",
+    },
 }
 
 

@@ -112,7 +112,6 @@ def upgrade() -> None:
         )
 
 
-
 def downgrade() -> None:
     with op.batch_alter_table("grant_requests", schema=None) as batch_op:
         batch_op.drop_index("ix_grant_requests_dataset_status")
