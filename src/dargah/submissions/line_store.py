@@ -7,7 +7,7 @@ one, and a load that cannot make a complete one just drops the old.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from sqlalchemy import delete, insert, select
@@ -19,35 +19,48 @@ from dargah.submissions.models import SliceLineIndex, SliceLineIndexPart
 
 
 def read_index(session: Session, stored: SliceLineIndex) -> LineIndex:
-    """The entries of a stored index, read part by part."""
-    return LineIndex.from_parts(_parts(session, stored.slice_id))
+    """The stored index: its line hashes now, its whole entries when asked for."""
+    slice_id = stored.slice_id
+    return LineIndex.from_parts(lambda: _parts(session, slice_id))
 
 
 def _parts(session: Session, slice_id: int) -> Iterator[bytes]:
+    # One query per part: a single query's result would be held whole by the driver.
     connection = session.connection()
+    numbers = connection.scalars(
+        select(SliceLineIndexPart.part)
+        .where(SliceLineIndexPart.slice_id == slice_id)
+        .order_by(SliceLineIndexPart.part)
+    ).all()
     if connection.dialect.name != "postgresql":
-        query = (
-            select(SliceLineIndexPart.data)
-            .where(SliceLineIndexPart.slice_id == slice_id)
-            .order_by(SliceLineIndexPart.part)
-        )
-        for (data,) in connection.execute(query):
-            yield data
+        for number in numbers:
+            yield connection.execute(
+                select(SliceLineIndexPart.data).where(
+                    SliceLineIndexPart.slice_id == slice_id, SliceLineIndexPart.part == number
+                )
+            ).scalar_one()
         return
     raw: Any = connection.connection.dbapi_connection
     with raw.cursor(binary=True) as cursor:
-        cursor.execute(
-            "SELECT data FROM slice_line_index_parts WHERE slice_id = %s ORDER BY part",
-            (slice_id,),
-        )
-        while (row := cursor.fetchone()) is not None:
-            yield bytes(row[0])
+        for number in numbers:
+            cursor.execute(
+                "SELECT data FROM slice_line_index_parts WHERE slice_id = %s AND part = %s",
+                (slice_id, number),
+            )
+            yield bytes(cursor.fetchone()[0])
 
 
 def write_index(
-    session: Session, *, slice_id: int, submission_id: int, context: str, index: LineIndex
+    session: Session,
+    *,
+    slice_id: int,
+    submission_id: int,
+    context: str,
+    entries: int,
+    parts: Iterable[bytes],
 ) -> None:
-    """Replace the slice's index with ``index``, inside the caller's transaction."""
+    """Replace the slice's index with ``entries`` entries in ``parts``, inside the
+    caller's transaction."""
     drop_index(session, slice_id)
     session.execute(
         insert(SliceLineIndex).values(
@@ -55,14 +68,14 @@ def write_index(
             submission_id=submission_id,
             context=context,
             scheme=LINE_SCHEME,
-            entries=index.entries.height,
+            entries=entries,
             updated_at=utcnow(),
         )
     )
     connection = session.connection()
     postgresql = connection.dialect.name == "postgresql"
     raw: Any = connection.connection.dbapi_connection
-    for part, data in enumerate(index.to_parts()):
+    for part, data in enumerate(parts):
         if not postgresql:
             session.execute(
                 insert(SliceLineIndexPart).values(slice_id=slice_id, part=part, data=data)

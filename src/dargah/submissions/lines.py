@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import io
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +30,8 @@ import polars as pl
 import pyarrow as pa  # type: ignore[import-untyped]
 
 from dargah.records.tables import HASH
+from dargah.submissions.hashes import HashRuns
+from dargah.submissions.spool import FrameSpool
 
 LINE: Final = "_line"
 CLEAN: Final = "_clean"
@@ -39,7 +41,6 @@ _BLOCK_BYTES: Final = 8 << 20
 _NEWLINE: Final = 0x0A
 _QUOTE: Final = 0x22
 _CARRIAGE_RETURN: Final = 0x0D
-_LOOKUP_ROWS: Final = 1 << 19
 PART_ROWS: Final = 250_000
 """Entries per stored part of an index (about 6 MB)."""
 MAX_CHANGED_SHARE: Final = 0.25
@@ -104,26 +105,44 @@ class _Lines:
 
 @dataclass
 class LineIndex:
-    """A slice's line index: one entry per current row."""
+    """A slice's line index: one entry per current row.
 
-    entries: pl.DataFrame
-    """Columns: the key fields (typed), ``_hash`` (row hash), ``_line`` and ``_clean``."""
+    Only the line hashes of the clean entries are held in memory, sorted (8 bytes an
+    entry); the whole entries (keys, row hashes) are read back a part at a time when
+    wanted, so a big slice's index never has to fit in memory at once.
+    """
 
-    def to_parts(self, rows: int | None = None) -> Iterator[bytes]:
-        """The entries as Arrow IPC (uncompressed: written and read in milliseconds),
-        ``rows`` (default ``PART_ROWS``) at a time, so no copy of the whole index is
-        ever made."""
-        rows = rows or PART_ROWS
-        for offset in range(0, self.entries.height, rows):
-            buffer = io.BytesIO()
-            self.entries.slice(offset, rows).write_ipc(buffer, compression="uncompressed")
-            yield buffer.getvalue()
+    vouched: HashRuns
+    """The line hashes of the entries whose rows passed with no finding."""
+    height: int
+    """How many entries (current rows) the index has."""
+    read_parts: Callable[[], Iterable[bytes]]
+    """The whole entries, as Arrow IPC parts."""
+
+    def frames(self) -> Iterator[pl.DataFrame]:
+        """The entries, a part at a time. Columns: the key fields (typed), ``_hash``
+        (row hash), ``_line`` and ``_clean``."""
+        for data in self.read_parts():
+            yield pl.read_ipc(io.BytesIO(data))
 
     @classmethod
-    def from_parts(cls, parts: Iterable[bytes]) -> LineIndex:
-        """Read an index written by ``to_parts``."""
-        frames = [pl.read_ipc(io.BytesIO(data)) for data in parts]
-        return cls(pl.concat(frames, rechunk=False))
+    def from_parts(cls, read_parts: Callable[[], Iterable[bytes]]) -> LineIndex:
+        """An index stored as parts; reads them once for the line hashes."""
+        vouched = HashRuns()
+        height = 0
+        for data in read_parts():
+            part = pl.read_ipc(io.BytesIO(data), columns=[LINE, CLEAN])
+            height += part.height
+            vouched.add(part.filter(pl.col(CLEAN))[LINE].to_numpy())
+        return cls(vouched, height, read_parts)
+
+    @classmethod
+    def of_frame(cls, entries: pl.DataFrame) -> LineIndex:
+        """An index held in memory."""
+        buffer = io.BytesIO()
+        entries.write_ipc(buffer, compression="uncompressed")
+        data = buffer.getvalue()
+        return cls.from_parts(lambda: (data,))
 
 
 @dataclass
@@ -134,13 +153,14 @@ class ChangedLines:
     """The lines to read and check, in file order, each ending with a line break."""
     rows: np.ndarray
     """The row number of each of those lines, as a person sees it in the file."""
-    unchanged: pl.Series
-    """Boolean, aligned with the index entries: the entry's line is in the file."""
+    found: HashRuns
+    """The lines of the file that the index vouches for."""
 
-    @property
-    def unchanged_count(self) -> int:
-        """How many index entries the file leaves as they are."""
-        return int(self.unchanged.sum())
+    def unchanged(self, entries: pl.DataFrame) -> pl.Series:
+        """Boolean, for some entries of the index: whether the entry's line is in the
+        file, so that its row stays as it is."""
+        found = self.found.contains(entries[LINE].to_numpy())
+        return pl.Series(found & entries[CLEAN].to_numpy())
 
 
 def plan_increment(
@@ -153,45 +173,30 @@ def plan_increment(
     duplicate key the full check must report), or so much has changed that the
     ordinary path is as quick.
     """
-    # Sorted once, then searched block by block: cheaper than a hash set rebuilt per block.
-    # numpy rather than polars for the big temporary arrays: their memory goes back
-    # to the system as soon as they are freed.
-    lines_of = index.entries[LINE].to_numpy()
-    clean_mask = index.entries[CLEAN].to_numpy()
-    clean = lines_of[clean_mask]
-    clean.sort()  # in place: no second copy
-    limit = max(1_000, int(index.entries.height * MAX_CHANGED_SHARE))
+    # Sorted hashes searched block by block: cheaper than a hash set rebuilt per block,
+    # and numpy's memory goes back to the system as soon as it is freed.
+    limit = max(1_000, int(index.height * MAX_CHANGED_SHARE))
     changed = 0
     parts: list[bytes] = []
     rows: list[np.ndarray] = []
-    found: list[np.ndarray] = []
+    found = HashRuns()
     row = first_row
     for lines in _split_blocks(_line_blocks(path, data_offset), encoding):
         if not lines.balanced:
             return None
-        known = in_sorted(clean, lines.hashes.to_numpy())
-        found.append(lines.hashes.to_numpy()[known])
+        hashes = lines.hashes.to_numpy()
+        known = index.vouched.contains(hashes)
+        vouched = np.sort(hashes[known])
+        if bool((vouched[1:] == vouched[:-1]).any()) or bool(found.contains(vouched).any()):
+            return None  # a vouched-for line twice
+        found.add(vouched)
         if not known.all():
             changed += lines.keep(~known, row, parts, rows)
             if changed > limit:
                 return None
         row += lines.ends.size
-    del clean
-    seen = np.concatenate(found) if found else np.empty(0, dtype=np.uint64)
-    found.clear()
-    seen.sort()
-    if seen.size > 1 and bool((seen[1:] == seen[:-1]).any()):
-        return None
-    unchanged = np.empty(lines_of.size, dtype=bool)
-    for start in range(0, lines_of.size, _LOOKUP_ROWS):  # a bounded slice at a time
-        stop = start + _LOOKUP_ROWS
-        unchanged[start:stop] = in_sorted(seen, lines_of[start:stop]) & clean_mask[start:stop]
     row_numbers = np.concatenate(rows) if rows else np.empty(0, dtype=np.int64)
-    return ChangedLines(
-        text=b"".join(parts),
-        rows=row_numbers,
-        unchanged=pl.Series(unchanged),
-    )
+    return ChangedLines(text=b"".join(parts), rows=row_numbers, found=found)
 
 
 def _split_blocks(blocks: Iterator[bytes], encoding: str) -> Iterator[_Lines]:
@@ -212,19 +217,6 @@ def _split_blocks(blocks: Iterator[bytes], encoding: str) -> Iterator[_Lines]:
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
-
-
-def in_sorted(ordered: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """Whether each value is in the sorted array."""
-    if not ordered.size:
-        return np.zeros(values.size, dtype=bool)
-    # Searching in sorted order walks ``ordered`` once instead of jumping around it:
-    # five times quicker for a million entries.
-    order = np.argsort(values)
-    at = np.minimum(np.searchsorted(ordered, values[order]), ordered.size - 1)
-    found = np.empty(values.size, dtype=bool)
-    found[order] = ordered[at] == values[order]
-    return found
 
 
 def _line_blocks(path: Path, offset: int) -> Iterator[bytes]:
@@ -249,52 +241,61 @@ def _line_blocks(path: Path, offset: int) -> Iterator[bytes]:
 class LineLedger:
     """Collects the entries of a slice's next line index while a file loads.
 
-    Gives up (``usable`` false) when an entry cannot be known: a row without its line
-    (a quoted line break), or a kept row (rejected under accept-valid, its earlier
-    version left current) with no earlier index to take the entry from.
+    The entries go to a temporary file as they come (``spool``), so memory does not
+    grow with the file. Gives up (``usable`` false) when an entry cannot be known: a
+    row without its line (a quoted line break), or a kept row (rejected under
+    accept-valid, its earlier version left current) with no earlier index to take the
+    entry from.
     """
 
     key: list[str]
     previous: LineIndex | None = None
     usable: bool = True
-    _parts: list[pl.DataFrame] = field(default_factory=list)
+    _entries: FrameSpool = field(default_factory=lambda: FrameSpool(PART_ROWS))
+
+    @property
+    def _columns(self) -> list[str]:
+        return [*self.key, HASH, LINE, CLEAN]
 
     def loaded(self, rows: pl.DataFrame, hashes: pl.Series) -> None:
         """Upserted rows (typed, with ``_line`` and ``_clean``) and their row hashes."""
         if not self.usable:
             return
         if LINE not in rows.columns or rows[LINE].null_count():
-            self.usable = False
+            self._give_up()
             return
-        self._parts.append(rows.select([*self.key, LINE, CLEAN]).with_columns(hashes.alias(HASH)))
+        self._add(rows.select([*self.key, LINE, CLEAN]).with_columns(hashes.alias(HASH)))
 
     def kept(self, keys: pl.DataFrame) -> None:
         """Keys of rows rejected under accept-valid: their current versions stay."""
         if not self.usable or not keys.height:
             return
         if self.previous is None:
-            self.usable = False
+            self._give_up()
             return
-        entries = self.previous.entries.join(keys.select(self.key), on=self.key, how="semi")
-        # Their lines were checked under an earlier context: never skip them blindly.
-        self._parts.append(entries.with_columns(pl.lit(False).alias(CLEAN)))
+        wanted = keys.select(self.key)
+        for part in self.previous.frames():
+            entries = part.join(wanted, on=self.key, how="semi")
+            # Their lines were checked under an earlier context: never skip them blindly.
+            self._add(entries.with_columns(pl.lit(False).alias(CLEAN)))
 
     def carried(self, entries: pl.DataFrame) -> None:
         """Entries of unchanged lines, taken over from the previous index."""
-        self._parts.append(entries)
+        if self.usable:
+            self._add(entries)
 
-    def index(self, row_count: int) -> LineIndex | None:
-        """The new index, if it is complete: one entry per current row."""
-        if not self.usable:
-            return None
-        columns = [*self.key, HASH, LINE, CLEAN]
-        parts = [part.select(columns) for part in self._parts if part.height]
-        if not parts:
-            return None
-        # Not rechunked: the parts are written out as they are, without a copy.
-        entries = pl.concat(parts, how="vertical_relaxed", rechunk=False)
+    def entries(self, row_count: int) -> FrameSpool | None:
+        """The new index's entries, if they are complete: one per current row."""
         # Keys are unique by construction (the validator refuses a duplicate), so a
         # count that matches the slice's means the index covers it exactly.
-        if entries.height != row_count:
+        if not self.usable or not self._entries.height or self._entries.height != row_count:
             return None
-        return LineIndex(entries)
+        return self._entries
+
+    def _add(self, entries: pl.DataFrame) -> None:
+        if entries.height:
+            self._entries.append(entries.select(self._columns))
+
+    def _give_up(self) -> None:
+        self.usable = False
+        self._entries.close()

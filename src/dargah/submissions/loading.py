@@ -28,6 +28,7 @@ from dargah.records import tables as record_tables
 from dargah.records.models import RecordSlice
 from dargah.records.store import HASH_SCHEME, SliceLoader
 from dargah.submissions.fields import CodeLookup
+from dargah.submissions.hashes import HashRuns
 from dargah.submissions.line_store import drop_index, read_index, write_index
 from dargah.submissions.lines import (
     ASCII_COMPATIBLE,
@@ -40,6 +41,7 @@ from dargah.submissions.models import AcceptancePolicy, SliceLineIndex, Submissi
 from dargah.submissions.pipeline import PassOutcome, Progress, run_pass
 from dargah.submissions.readers import TableSource, detect_format, open_table, read_head
 from dargah.submissions.readers.csv import CsvSource
+from dargah.submissions.spool import FrameSpool
 from dargah.submissions.validation import BatchValidator
 
 
@@ -138,8 +140,8 @@ def load_file(
         submission.updated = counts.updated
         submission.unchanged = counts.unchanged
         submission.closed = counts.closed
-        index = ledger.index(slice_row.row_count) if ledger is not None and context else None
-        _store_index(session, slice_row, submission, stored, index, context)
+        entries = ledger.entries(slice_row.row_count) if ledger is not None and context else None
+        _store_index(session, slice_row, submission, stored, entries, context)
     return outcome
 
 
@@ -165,15 +167,26 @@ def _skip_unchanged(
     )
     if plan is None:
         return None
-    others = previous.entries.filter(~plan.unchanged)
-    carried = previous.entries.filter(plan.unchanged)
-    loader.start_with(others, row_count=row_count, unchanged=plan.unchanged_count)
-    validator.seed_keys(carried)
+    previous.vouched = HashRuns()  # all it had to say is in the plan now
+    # The previous entries are read a part at a time: those whose lines are unchanged
+    # are carried over (their keys seeded for the duplicate check); the others (few:
+    # changed, gone) are what the load may still update or close.
+    others: list[pl.DataFrame] = []
+    unchanged_count = 0
+    for part in previous.frames():
+        unchanged = plan.unchanged(part)
+        others.append(part.filter(~unchanged))
+        carried = part.filter(unchanged)
+        unchanged_count += carried.height
+        validator.seed_keys(carried)
+        if ledger is not None:
+            ledger.carried(carried)
+    remaining = pl.concat(others)
+    loader.start_with(remaining, row_count=row_count, unchanged=unchanged_count)
     if ledger is not None:
         # A kept row (rejected, left current) is always one of the others.
-        ledger.previous = LineIndex(others)
-        ledger.carried(carried)
-    return table.changed_lines(plan.text, plan.rows), plan.unchanged_count
+        ledger.previous = LineIndex.of_frame(remaining)
+    return table.changed_lines(plan.text, plan.rows), unchanged_count
 
 
 def _line_context(
@@ -227,18 +240,24 @@ def _store_index(
     slice_row: RecordSlice,
     submission: Submission,
     stored: SliceLineIndex | None,
-    index: LineIndex | None,
+    entries: FrameSpool | None,
     context: str | None,
 ) -> None:
     """Keep the new index, or drop the old one, which no longer describes the slice."""
     if stored is not None:
         session.expunge(stored)
-    if index is None or context is None:
+    if entries is None or context is None:
         drop_index(session, slice_row.id)
         return
     write_index(
-        session, slice_id=slice_row.id, submission_id=submission.id, context=context, index=index
+        session,
+        slice_id=slice_row.id,
+        submission_id=submission.id,
+        context=context,
+        entries=entries.height,
+        parts=entries.parts(),
     )
+    entries.close()
 
 
 def lock_slice(session: Session, submission: Submission) -> RecordSlice:

@@ -29,7 +29,8 @@ from dargah.catalogue.schema import (
 from dargah.persian import match_key
 from dargah.submissions import issues
 from dargah.submissions.fields import CodeLookup, convert_field
-from dargah.submissions.lines import in_sorted
+from dargah.submissions.hashes import HashRuns
+from dargah.submissions.spool import FrameSpool
 
 ROW: Final = "_row"
 ACTION: Final = "_action"
@@ -51,6 +52,8 @@ _OPERATORS: Final[dict[str, Callable[[Any, Any], Any]]] = {
 }
 
 _KEY_SEED: Final = 1403
+_KEY_HASH: Final = "_key_hash"
+_SEEN_PART_ROWS: Final = 500_000
 _PAIR: Final = "\x1f"  # joins a code and a value; no code list holds it
 
 ReferenceLookup = Callable[[ExistsInRule], pl.DataFrame | None]
@@ -80,14 +83,13 @@ class BatchValidator:
     code_lookups: Mapping[str, CodeLookup]
     references: ReferenceLookup | None = None
     delta: bool = False
-    _seen_keys: pl.DataFrame | None = field(default=None, init=False)
-    _seen_parts: list[np.ndarray] = field(default_factory=list, init=False)
+    # Keys of earlier batches: on disk (only read when a hash matches), their hashes
+    # sorted in memory; so memory does not grow with the file (``spool``).
+    _seen_keys: FrameSpool = field(default_factory=lambda: FrameSpool(_SEEN_PART_ROWS), init=False)
     # Per rule, worked out on the first batch: compared constants, allowed code pairs.
     _constants: dict[str, Any] = field(default_factory=dict, init=False)
     _allowed: dict[str, pl.Series] = field(default_factory=dict, init=False)
-    _seen_hashes: np.ndarray = field(
-        default_factory=lambda: np.empty(0, dtype=np.uint64), init=False
-    )
+    _seen_hashes: HashRuns = field(default_factory=HashRuns, init=False)
     _unchecked_rules: set[str] = field(default_factory=set, init=False)
     _reference_cache: dict[str, pl.DataFrame | None] = field(default_factory=dict, init=False)
 
@@ -264,35 +266,23 @@ class BatchValidator:
 
     def _seen_before(self, keys: pl.DataFrame, hashes: np.ndarray) -> pl.DataFrame:
         """The rows whose key an earlier batch (or a seeded row) already had."""
-        if self._seen_keys is None or not keys.height:
+        if not len(self._seen_hashes) or not keys.height:
             return keys.clear()
-        maybe = in_sorted(self._seen_hashes, hashes)
+        maybe = self._seen_hashes.contains(hashes)
         if not maybe.any():
             return keys.clear()
         candidates = keys.filter(pl.Series(maybe))
-        wanted = pl.Series(hashes[maybe])
-        earlier = self._seen_keys.filter(pl.Series(self._all_seen_hashes()).is_in(wanted.implode()))
-        return candidates.join(earlier, on=self.key, how="semi")
+        wanted = pl.Series(hashes[maybe]).implode()
+        # Only when a hash matches (a duplicate, or a rare collision) are the earlier
+        # keys read back, and only the matching ones kept.
+        earlier = [
+            part.filter(pl.col(_KEY_HASH).is_in(wanted)) for part in self._seen_keys.frames()
+        ]
+        return candidates.join(pl.concat(earlier).drop(_KEY_HASH), on=self.key, how="semi")
 
     def _remember(self, keys: pl.DataFrame, hashes: np.ndarray) -> None:
-        if self._seen_keys is None:
-            self._seen_keys = keys
-            self._seen_parts = [hashes]
-        else:
-            self._seen_keys = self._seen_keys.vstack(keys)
-            self._seen_parts.append(hashes)
-        # Two sorted runs: a stable sort (timsort) merges them in linear time.
-        self._seen_hashes = np.sort(
-            np.concatenate((self._seen_hashes, np.sort(hashes))), kind="stable"
-        )
-        if self._seen_keys.n_chunks() > 16:
-            self._seen_keys = self._seen_keys.rechunk()
-
-    def _all_seen_hashes(self) -> np.ndarray:
-        """The hash of each row of ``_seen_keys``, in its order."""
-        if len(self._seen_parts) > 1:
-            self._seen_parts = [np.concatenate(self._seen_parts)]
-        return self._seen_parts[0]
+        self._seen_keys.append(keys.with_columns(pl.Series(_KEY_HASH, hashes)))
+        self._seen_hashes.add(hashes)
 
     def _rule_findings(self, rule: Rule, frame: pl.DataFrame) -> pl.DataFrame:
         if isinstance(rule, CompareRule):

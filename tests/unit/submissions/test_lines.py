@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import polars as pl
 import pytest
 
@@ -17,23 +16,30 @@ from dargah.submissions.lines import (
     line_hashes,
     plan_increment,
 )
+from dargah.submissions.spool import FrameSpool
 
 HEADER = b"student_number,name\n"
 
 
-def _index(lines: list[bytes], *, clean: list[bool] | None = None) -> LineIndex:
+def _entries(lines: list[bytes], *, clean: list[bool] | None = None) -> pl.DataFrame:
     hashes, balanced = line_hashes(b"".join(lines))
     assert balanced
-    return LineIndex(
-        pl.DataFrame(
-            {
-                "student_number": [line.split(b",")[0].decode() for line in lines],
-                HASH: list(range(len(lines))),
-                LINE: hashes,
-                CLEAN: clean if clean is not None else [True] * len(lines),
-            }
-        )
+    return pl.DataFrame(
+        {
+            "student_number": [line.split(b",")[0].decode() for line in lines],
+            HASH: pl.Series(range(len(lines)), dtype=pl.UInt64),
+            LINE: hashes,
+            CLEAN: clean if clean is not None else [True] * len(lines),
+        }
     )
+
+
+def _index(lines: list[bytes], *, clean: list[bool] | None = None) -> LineIndex:
+    return LineIndex.of_frame(_entries(lines, clean=clean))
+
+
+def _all(index: LineIndex | FrameSpool) -> pl.DataFrame:
+    return pl.concat(list(index.frames())).sort("student_number")
 
 
 def _write(tmp_path: Path, lines: list[bytes]) -> Path:
@@ -57,16 +63,29 @@ def test_a_quoted_line_break_makes_lines_unusable_as_records() -> None:
 
 
 def test_the_index_survives_a_round_trip_through_parts() -> None:
-    index = _index([f"{number},a\n".encode() for number in range(7)])
-    parts = list(index.to_parts(rows=3))
+    entries = _entries([f"{number},a\n".encode() for number in range(7)])
+    spool = FrameSpool(3)
+    spool.append(entries.slice(0, 2))
+    spool.append(entries.slice(2))
+    parts = list(spool.parts())
     assert len(parts) == 3  # 3 + 3 + 1 entries
-    again = LineIndex.from_parts(parts)
-    assert again.entries.equals(index.entries)
+    reads: list[int] = []
+
+    def read_parts() -> list[bytes]:
+        reads.append(1)
+        return parts
+
+    again = LineIndex.from_parts(read_parts)
+    assert len(reads) == 1  # the line hashes are read once and kept
+    assert again.height == 7
+    assert again.vouched.contains(entries[LINE].to_numpy()).all()
+    assert pl.concat(list(again.frames())).equals(entries)
 
 
 def test_a_resent_file_is_split_into_unchanged_and_other_lines(tmp_path: Path) -> None:
     old = [f"{number},name{number}\n".encode() for number in range(5_000)]
-    index = _index(old)
+    entries = _entries(old)
+    index = LineIndex.of_frame(entries)
     new = list(old)
     new[10] = b"10,changed\n"  # changed
     del new[20]  # gone
@@ -78,19 +97,21 @@ def test_a_resent_file_is_split_into_unchanged_and_other_lines(tmp_path: Path) -
     assert plan.text == b"10,changed\n99999,new\n"
     # Row numbers as a person sees them: the header is row 1.
     assert plan.rows.tolist() == [12, 5002]
-    assert plan.unchanged_count == 4_998
-    assert not plan.unchanged[10]
-    assert not plan.unchanged[20]
-    assert plan.unchanged[0]
+    unchanged = plan.unchanged(entries)
+    assert unchanged.sum() == 4_998
+    assert not unchanged[10]
+    assert not unchanged[20]
+    assert unchanged[0]
 
 
 def test_only_clean_entries_vouch_for_their_lines(tmp_path: Path) -> None:
     old = [f"{number},x\n".encode() for number in range(3)]
-    index = _index(old, clean=[True, False, True])
+    entries = _entries(old, clean=[True, False, True])
+    index = LineIndex.of_frame(entries)
     plan = plan_increment(_write(tmp_path, old), data_offset=len(HEADER), first_row=2, index=index)
     assert plan is not None
     assert plan.text == b"1,x\n"
-    assert plan.unchanged.to_list() == [True, False, True]
+    assert plan.unchanged(entries).to_list() == [True, False, True]
 
 
 @pytest.mark.parametrize(
@@ -125,14 +146,15 @@ def test_the_ledger_builds_a_complete_index_or_none() -> None:
     )
     ledger = LineLedger(key)
     ledger.loaded(rows, pl.Series([10, 11], dtype=pl.Int64))
-    index = ledger.index(2)
-    assert index is not None
-    assert index.entries.sort("student_number")[HASH].to_list() == [10, 11]
-    assert ledger.index(3) is None  # a row the ledger never saw: not complete
+    ledger.loaded(rows.clear(), pl.Series([], dtype=pl.Int64))
+    entries = ledger.entries(2)
+    assert entries is not None
+    assert _all(entries)[HASH].to_list() == [10, 11]
+    assert ledger.entries(3) is None  # a row the ledger never saw: not complete
 
     lost = LineLedger(key)
     lost.kept(pl.DataFrame({"student_number": ["3"]}))  # no earlier index to take it from
-    assert lost.index(0) is None
+    assert lost.entries(0) is None
     assert not lost.usable
 
     no_lines = LineLedger(key)
@@ -145,11 +167,8 @@ def test_kept_rows_take_their_entry_from_the_earlier_index_but_are_not_clean() -
     earlier = _index([b"1,a\n", b"2,b\n"])
     ledger = LineLedger(key, previous=earlier)
     ledger.kept(pl.DataFrame({"student_number": ["2"]}))
-    ledger.carried(earlier.entries.filter(pl.col("student_number") == "1"))
-    index = ledger.index(2)
-    assert index is not None
-    assert index.entries.sort("student_number")[CLEAN].to_list() == [True, False]
-    assert np.array_equal(
-        index.entries.sort("student_number")[LINE].to_numpy(),
-        earlier.entries[LINE].to_numpy(),
-    )
+    ledger.carried(_all(earlier).filter(pl.col("student_number") == "1"))
+    entries = ledger.entries(2)
+    assert entries is not None
+    assert _all(entries)[CLEAN].to_list() == [True, False]
+    assert _all(entries)[LINE].equals(_all(earlier)[LINE])
