@@ -11,6 +11,8 @@ properties prefixed ``dargah:``, which Frictionless ignores:
 - ``dargah:sensitivity`` — per-field sensitivity (masking and grants use it).
 - ``dargah:titleEn`` — the English title; ``title`` is Persian.
 - ``dargah:rules`` on the schema — cross-field and cross-data-set rules with stable ids.
+- ``dargah:rollups`` on the schema — sets of fields whose row counts per slice are kept
+  up to date at load time, so national pivots over them answer at once (decision 0012).
 
 Everything here is pure: parsing, checking and describing schemas, no database.
 """
@@ -25,6 +27,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 RULE_ID = re.compile(r"^R\.[a-z][a-z0-9_]*\.[0-9]{1,4}$")
+MAX_ROLLUPS = 20
+MAX_ROLLUP_FIELDS = 6  # as many as a query may group by
 
 
 class Sensitivity(enum.StrEnum):
@@ -298,6 +302,9 @@ class TableSchema(BaseModel):
     primary_key: list[str] = Field(alias="primaryKey", min_length=1)
     missing_values: list[str] = Field(default_factory=lambda: [""], alias="missingValues")
     rules: list[Rule] = Field(default_factory=list, alias="dargah:rules")
+    rollups: list[Annotated[list[str], Field(min_length=1, max_length=MAX_ROLLUP_FIELDS)]] = Field(
+        default_factory=list, alias="dargah:rollups", max_length=MAX_ROLLUPS
+    )
 
     @model_validator(mode="after")
     def _references(self) -> TableSchema:
@@ -316,6 +323,16 @@ class TableSchema(BaseModel):
             unknown = sorted(set(_rule_fields(rule)) - known)
             if unknown:
                 raise ValueError(f"{rule.id} names unknown fields: {', '.join(unknown)}")
+        seen: set[tuple[str, ...]] = set()
+        for rollup in self.rollups:
+            unknown = sorted(set(rollup) - known)
+            if unknown:
+                raise ValueError(f"dargah:rollups names unknown fields: {', '.join(unknown)}")
+            if len(set(rollup)) != len(rollup):
+                raise ValueError(f"dargah:rollups names a field twice: {', '.join(rollup)}")
+            if tuple(sorted(rollup)) in seen:
+                raise ValueError(f"dargah:rollups declares a set twice: {', '.join(rollup)}")
+            seen.add(tuple(sorted(rollup)))
         return self
 
     def field(self, name: str) -> SchemaField:

@@ -80,7 +80,8 @@ def table_name(slug: str, major: int) -> str:
     return name
 
 
-def _column(field: SchemaField) -> Column[Any]:
+def field_column(field: SchemaField) -> Column[Any]:
+    """The typed column that stores ``field``."""
     return Column(field.name, _COLUMN_TYPES[field.type]())
 
 
@@ -95,7 +96,7 @@ def record_tables(document: DatasetDocument) -> RecordTables:
         name,
         metadata,
         Column(SLICE, Integer, nullable=False),
-        *[_column(field) for field in fields],
+        *[field_column(field) for field in fields],
         Column(SUBMISSION, Integer, nullable=False),
         Column(HASH, BigInteger, nullable=False),
         PrimaryKeyConstraint(SLICE, *key, name=f"pk_{name}"),
@@ -104,7 +105,7 @@ def record_tables(document: DatasetDocument) -> RecordTables:
         f"{name}_h",
         metadata,
         Column(SLICE, Integer, nullable=False),
-        *[_column(field) for field in fields],
+        *[field_column(field) for field in fields],
         Column(SUBMISSION, Integer, nullable=False),
         Column(HASH, BigInteger, nullable=False),
         Column(CLOSED_BY, Integer, nullable=False),

@@ -24,6 +24,7 @@ from dargah.catalogue.documents import DatasetDocument, version_tuple
 from dargah.catalogue.schema import ExistsInRule
 from dargah.db.base import utcnow
 from dargah.errors import DargahError
+from dargah.records import rollups
 from dargah.records import tables as record_tables
 from dargah.records.models import RecordSlice
 from dargah.records.store import HASH_SCHEME, SliceLoader
@@ -131,6 +132,7 @@ def load_file(
             loader.abandon()
             raise
         slice_row.row_count = loader.finish()
+        rollups.refresh_slice(connection, document, slice_id=slice_row.id)
         slice_row.current_submission_id = submission.id
         slice_row.hash_scheme = HASH_SCHEME
         slice_row.loads += 1
