@@ -14,6 +14,7 @@ from dargah.cli import (
     members,
     people,
     push,
+    query,
     receipt,
     serve,
     worker,
@@ -38,6 +39,7 @@ app.add_typer(jobs.app, name="jobs")
 app.command("serve")(serve.serve)
 app.command("worker")(worker.worker)
 app.command("push")(push.push)
+app.command("query")(query.query)
 
 if __name__ == "__main__":
     app()
