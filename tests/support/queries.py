@@ -13,12 +13,13 @@ from dargah.catalogue.documents import DatasetDocument
 from dargah.config import Settings
 from dargah.db.session import Database
 from dargah.submissions import service as submissions
-from dargah.submissions.models import Submission
+from dargah.submissions.models import Submission, SubmissionMode
 from support.catalogue import LEVELS
 
 ADMIN = cli_principal("query-test")
 SLUG = "test_people"
 OWNER = "education"
+ROLLUPS = [["gender", "degree_level"], ["degree_level", "gender", "city"]]
 HEADER = "student_number,national_id,full_name,gender,degree_level,credits,gpa,city,entry_date"
 
 _FIELDS: list[dict[str, Any]] = [
@@ -107,7 +108,13 @@ def people_document() -> DatasetDocument:
             "sensitivity": "personal",
             "cadence": "term",
             "small_cell_threshold": 5,
-            "schema": {"fields": _FIELDS, "primaryKey": ["student_number"]},
+            "schema": {
+                "fields": _FIELDS,
+                "primaryKey": ["student_number"],
+                # Counts over these answer aggregate queries (decision 0012), so the
+                # query tests' counts run through the rollups as well.
+                "dargah:rollups": ROLLUPS,
+            },
         }
     )
 
@@ -150,10 +157,13 @@ def load(
     institution_id: int,
     lines: list[str],
     period: str = "1403-1",
+    mode: SubmissionMode = SubmissionMode.SNAPSHOT,
+    header: str = HEADER,
 ) -> Submission:
-    """Submit ``lines`` as a snapshot for the institution and period."""
+    """Submit ``lines`` (a snapshot unless ``mode`` says delta) for the institution and
+    period."""
     path = tmp_path / f"people-{institution_id}-{period}-{len(list(tmp_path.iterdir()))}.csv"
-    path.write_text(HEADER + "\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    path.write_text(header + "\n" + "\n".join(lines) + "\n", encoding="utf-8")
     submission = submissions.submit_file(
         database,
         settings=settings,
@@ -162,6 +172,7 @@ def load(
         dataset_slug=SLUG,
         institution_id=institution_id,
         period=period,
+        mode=mode,
     )
     assert submission.status == "accepted", submission.status
     return submission

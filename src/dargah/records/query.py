@@ -47,11 +47,18 @@ from dargah.persian import match_key, normalize, parse_jalali_date
 from dargah.persian.errors import PersianValueError
 from dargah.records.history import state_as_of
 from dargah.records.models import RecordSlice
+from dargah.records.rollups import COUNT, Rollup, choose
 from dargah.records.tables import SLICE, record_tables
 
 INSTITUTION: Final = "institution"
 PERIOD: Final = "period"
 SYSTEM_FIELDS: Final = (INSTITUTION, PERIOD)
+PROVINCE: Final = "province"
+INSTITUTION_TYPE: Final = "institution_type"
+# The institution's own columns: usable in where and group_by (pivots by province or
+# type of institution), not shown in a row query's default selection.
+INSTITUTION_FIELDS: Final = (PROVINCE, INSTITUTION_TYPE)
+QUERYABLE_SYSTEM_FIELDS: Final = (*SYSTEM_FIELDS, *INSTITUTION_FIELDS)
 COUNT_LABEL: Final = "_n"
 DEFAULT_LIMIT: Final = 1000
 MAX_ROWS: Final = 50_000
@@ -411,6 +418,9 @@ class _Source:
     from_: FromClause
     conditions: tuple[ColumnElement[bool], ...]
     tiebreak: tuple[ColumnElement[Any], ...]
+    # The number of records behind a result row: count(*) over records, sum(_n) over
+    # a rollup's counts.
+    count: ColumnElement[Any]
 
     def column(self, name: str) -> ColumnElement[Any]:
         if name not in self.columns:
@@ -418,10 +428,17 @@ class _Source:
         return self.columns[name]
 
 
-def _source(document: DatasetDocument, limits: RowLimits, as_of: datetime | str | None) -> _Source:
+def _source(
+    document: DatasetDocument,
+    limits: RowLimits,
+    as_of: datetime | str | None,
+    rollup: Rollup | None = None,
+) -> _Source:
     tables = record_tables(document)
     rows: FromClause
-    if isinstance(as_of, datetime):
+    if rollup is not None:
+        rows = rollup.table
+    elif isinstance(as_of, datetime):
         rows = state_as_of(tables, as_of).subquery("rows")
     else:
         rows = tables.current
@@ -441,14 +458,23 @@ def _source(document: DatasetDocument, limits: RowLimits, as_of: datetime | str 
     columns: dict[str, ColumnElement[Any]] = {
         INSTITUTION: members.c.code,
         PERIOD: slices.c.period,
+        PROVINCE: members.c.province_code,
+        INSTITUTION_TYPE: members.c.institution_type,
     }
-    types = {INSTITUTION: "string", PERIOD: "string"}
+    types = dict.fromkeys(QUERYABLE_SYSTEM_FIELDS, "string")
     # A data-set field of the same name as a system column wins.
     for name, field in fields.items():
+        if rollup is not None and name not in rollup.fields:
+            continue  # a rollup holds its own fields only; chosen so that it suffices
         columns[name] = rows.c[name]
         types[name] = field.type
-    tiebreak = (rows.c[SLICE], *(rows.c[name] for name in document.natural_key))
-    return _Source(columns, types, fields, joined, tuple(conditions), tiebreak)
+    if rollup is not None:
+        tiebreak: tuple[ColumnElement[Any], ...] = (rows.c[SLICE],)
+        count: ColumnElement[Any] = cast(func.sum(rows.c[COUNT]), BigInteger())
+    else:
+        tiebreak = (rows.c[SLICE], *(rows.c[name] for name in document.natural_key))
+        count = func.count()
+    return _Source(columns, types, fields, joined, tuple(conditions), tiebreak, count)
 
 
 def _limits(limits: RowLimits, slices: Any, members: Any) -> list[ColumnElement[bool]]:
@@ -542,12 +568,14 @@ def compile_query(
     document: DatasetDocument,
     limits: RowLimits,
     after: Sequence[object] | None = None,
+    rollup: Rollup | None = None,
 ) -> CompiledQuery:
     """One ``Select`` for ``spec`` over the records of ``document``'s version.
 
-    ``limits`` is the caller's row scope; ``after`` the decoded cursor's sort values.
+    ``limits`` is the caller's row scope; ``after`` the decoded cursor's sort values;
+    ``rollup`` (from ``rollup_for``) answers a count over its precomputed counts.
     """
-    source = _source(document, limits, spec.as_of)
+    source = _source(document, limits, spec.as_of, rollup)
     conditions = [*source.conditions, *(_condition(source, item) for item in spec.where)]
     if spec.is_aggregate:
         if after is not None:
@@ -612,7 +640,7 @@ def _aggregate(
         selected.append(expression.label(aggregate.label))
         labelled[aggregate.label] = expression
         outputs.append(OutputColumn(aggregate.label, kind))
-    selected.append(func.count().label(COUNT_LABEL))
+    selected.append(source.count.label(COUNT_LABEL))
     statement = select(*selected).select_from(source.from_).where(*conditions)
     if groups:
         statement = statement.group_by(*(column for _, column in groups))
@@ -640,7 +668,7 @@ def _aggregate(
 
 def _aggregate_expression(source: _Source, aggregate: Aggregate) -> tuple[ColumnElement[Any], str]:
     if aggregate.field is None:
-        return func.count(), "integer"
+        return source.count, "integer"
     column = source.column(aggregate.field)
     kind = source.types[aggregate.field]
     if aggregate.fn == "count":
@@ -663,3 +691,20 @@ def _aggregate_expression(source: _Source, aggregate: Aggregate) -> tuple[Column
     if aggregate.fn == "min":
         return func.min(column), kind
     return func.max(column), kind
+
+
+def rollup_for(spec: QuerySpec, document: DatasetDocument) -> Rollup | None:
+    """The rollup that answers ``spec`` exactly, or None to read the records.
+
+    Fits only a query that counts rows (no other aggregate), over current rows (no
+    past ``as_of``), whose groups and conditions name only the rollup's fields and the
+    institution's columns: the counts per slice then add up to the same answer.
+    """
+    if not spec.is_aggregate or isinstance(spec.as_of, datetime):
+        return None
+    if any(aggregate.fn != "count" or aggregate.field is not None for aggregate in spec.aggregates):
+        return None
+    fields = set(document.schema_.field_names)
+    named = [*spec.group_by, *(condition.field for condition in spec.where)]
+    needed = [name for name in named if name in fields or name not in QUERYABLE_SYSTEM_FIELDS]
+    return choose(document, needed)

@@ -30,6 +30,7 @@ from dargah.errors import Conflict, InvalidInput, PermissionDenied
 from dargah.records import tables as record_tables
 from dargah.records.query import (
     MAX_GROUPS,
+    QUERYABLE_SYSTEM_FIELDS,
     SYSTEM_FIELDS,
     CompiledQuery,
     OutputColumn,
@@ -37,6 +38,7 @@ from dargah.records.query import (
     compile_query,
     decode_cursor,
     encode_cursor,
+    rollup_for,
 )
 
 SUPPRESSED: Final = "_suppressed"
@@ -138,13 +140,20 @@ def _run(
         use,
         fields=[item.name for item in fields],
         personal=personal,
-        system=SYSTEM_FIELDS,
+        system=QUERYABLE_SYSTEM_FIELDS,
     )
     digest = spec.digest(slug, version.major, access.grant_id, principal.name)
     after = decode_cursor(secret, spec.cursor, digest=digest) if spec.cursor else None
-    compiled = compile_query(spec, document=document, limits=access.rows, after=after)
-    tables = record_tables.record_tables(document)
-    if record_tables.exists(session.connection(), tables):
+    connection = session.connection()
+    rollup = rollup_for(spec, document)
+    if rollup is not None and not record_tables.has_table(connection, rollup.table.name):
+        rollup = None  # made at the first load after the version declared it
+    compiled = compile_query(
+        spec, document=document, limits=access.rows, after=after, rollup=rollup
+    )
+    if rollup is not None or record_tables.exists(
+        connection, record_tables.record_tables(document)
+    ):
         fetched = [tuple(row) for row in session.execute(compiled.statement).all()]
     else:
         fetched = []  # nothing was ever loaded for this version
@@ -185,6 +194,7 @@ def _run(
             "as_of": str(spec.as_of) if spec.as_of is not None else None,
             "page": spec.cursor is not None,
             "format": output,
+            "rollup": rollup is not None,
         },
     )
     return answer

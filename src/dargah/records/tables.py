@@ -145,4 +145,9 @@ def ensure(connection: Connection, tables: RecordTables) -> None:
 
 def exists(connection: Connection, tables: RecordTables) -> bool:
     """Whether the current table has been created."""
-    return inspect(connection).has_table(tables.current.name)
+    return has_table(connection, tables.current.name)
+
+
+def has_table(connection: Connection, name: str) -> bool:
+    """Whether table ``name`` exists, as this connection's transaction sees it."""
+    return inspect(connection).has_table(name)
