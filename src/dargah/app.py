@@ -18,6 +18,7 @@ from dargah.catalogue.router import router as catalogue_router
 from dargah.config import Settings
 from dargah.db.schema import schema_status
 from dargah.db.session import Database
+from dargah.discovery.router import router as discovery_router
 from dargah.identity.router import router as identity_router
 from dargah.jobs.router import router as jobs_router
 from dargah.jobs.runner import start_background_worker
@@ -76,6 +77,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
         submissions_router,
         access_router,
         records_router,
+        discovery_router,
     ):
         app.include_router(router, prefix=API_PREFIX)
     mount_portal(app, settings)

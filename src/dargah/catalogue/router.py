@@ -1,4 +1,7 @@
-"""HTTP routes of the catalogue: data sets, versions, dictionary, code lists, search."""
+"""HTTP routes of the catalogue: data sets, versions, dictionary, code lists, exports.
+
+The search (``GET /catalogue/search``) lives in ``discovery``: it reports loads and the
+caller's grants, which sit above the catalogue."""
 
 from __future__ import annotations
 
@@ -22,14 +25,10 @@ from dargah.catalogue.schemas import (
     DictionaryOut,
     NewVersion,
     Rejection,
-    SearchField,
-    SearchOut,
-    SearchValue,
     VersionDrafted,
     VersionOut,
     VersionSummary,
 )
-from dargah.catalogue.search import search_catalogue
 from dargah.errors import not_found
 
 router = APIRouter(tags=["catalogue"])
@@ -230,40 +229,6 @@ def lookup_code(
     if value is None:
         raise not_found("مقدار", "Code value", f"{slug}: {q}")
     return presenters.code_value_out(value)
-
-
-@router.get("/catalogue/search", response_model=SearchOut, response_model_by_alias=True)
-def search(
-    session: SessionDep,
-    _reader: Reader,
-    q: Annotated[str, Query(min_length=1, max_length=200)],
-) -> SearchOut:
-    """Data sets, fields, code lists and codes matching ``q`` (Persian or English)."""
-    results = search_catalogue(session, q)
-    return SearchOut(
-        query=q,
-        datasets=[presenters.dataset_out(session, dataset) for dataset in results.datasets],
-        fields=[
-            SearchField(
-                dataset=hit.dataset.slug,
-                dataset_title_fa=hit.dataset.title_fa,
-                name=hit.field.name,
-                title_fa=hit.field.title,
-                title_en=hit.field.title_en,
-            )
-            for hit in results.fields
-        ],
-        code_lists=[presenters.code_list_summary(session, item) for item in results.code_lists],
-        values=[
-            SearchValue(
-                code_list=hit.code_list.slug,
-                code=hit.value.code,
-                label_fa=hit.value.label_fa,
-                label_en=hit.value.label_en,
-            )
-            for hit in results.values
-        ],
-    )
 
 
 @router.get("/catalogue/export", summary="The catalogue as a Data Package or DCAT-AP JSON-LD")

@@ -187,32 +187,3 @@ class CodeListOut(CodeListSummary):
     description_en: str | None
     versions: list[str]
     values_list: list[CodeValueOut] = Field(serialization_alias="items")
-
-
-class SearchField(BaseModel):
-    """A matching field."""
-
-    dataset: str
-    dataset_title_fa: str
-    name: str
-    title_fa: str
-    title_en: str
-
-
-class SearchValue(BaseModel):
-    """A matching code-list value."""
-
-    code_list: str
-    code: str
-    label_fa: str
-    label_en: str
-
-
-class SearchOut(BaseModel):
-    """What the catalogue holds for a query."""
-
-    query: str
-    datasets: list[DatasetOut]
-    fields: list[SearchField]
-    code_lists: list[CodeListSummary]
-    values: list[SearchValue]

@@ -29,6 +29,7 @@ LAYERS: list[set[str]] = [
     {"catalogue"},
     {"access"},  # grants, protection: read the catalogue, used by the query service
     {"records"},  # typed record tables, filled by submissions and read by queries
+    {"discovery"},  # ask first: catalogue matches, loads and the caller's grants
     {"submissions"},
     {"api"},
     {"tables", "demo"},

@@ -1,0 +1,1 @@
+"""Ask first: what the gateway holds for a question, and the caller's next step."""
