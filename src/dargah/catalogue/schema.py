@@ -13,6 +13,8 @@ properties prefixed ``dargah:``, which Frictionless ignores:
 - ``dargah:rules`` on the schema — cross-field and cross-data-set rules with stable ids.
 - ``dargah:rollups`` on the schema — sets of fields whose row counts per slice are kept
   up to date at load time, so national pivots over them answer at once (decision 0012).
+- ``dargah:indexes`` on the schema — field lists to index in the records table, for
+  lookups by something other than the natural key (a student by national id).
 
 Everything here is pure: parsing, checking and describing schemas, no database.
 """
@@ -293,6 +295,10 @@ Rule = Annotated[
 ]
 
 
+# A list of field names: a rollup's dimensions, an index's columns.
+FieldSet = Annotated[list[str], Field(min_length=1, max_length=MAX_ROLLUP_FIELDS)]
+
+
 class TableSchema(BaseModel):
     """A data-set version's schema: fields, natural key, rules."""
 
@@ -302,8 +308,11 @@ class TableSchema(BaseModel):
     primary_key: list[str] = Field(alias="primaryKey", min_length=1)
     missing_values: list[str] = Field(default_factory=lambda: [""], alias="missingValues")
     rules: list[Rule] = Field(default_factory=list, alias="dargah:rules")
-    rollups: list[Annotated[list[str], Field(min_length=1, max_length=MAX_ROLLUP_FIELDS)]] = Field(
+    rollups: list[FieldSet] = Field(
         default_factory=list, alias="dargah:rollups", max_length=MAX_ROLLUPS
+    )
+    indexes: list[FieldSet] = Field(
+        default_factory=list, alias="dargah:indexes", max_length=MAX_ROLLUPS
     )
 
     @model_validator(mode="after")
@@ -323,6 +332,10 @@ class TableSchema(BaseModel):
             unknown = sorted(set(_rule_fields(rule)) - known)
             if unknown:
                 raise ValueError(f"{rule.id} names unknown fields: {', '.join(unknown)}")
+        for index in self.indexes:
+            unknown = sorted(set(index) - known)
+            if unknown:
+                raise ValueError(f"dargah:indexes names unknown fields: {', '.join(unknown)}")
         seen: set[tuple[str, ...]] = set()
         for rollup in self.rollups:
             unknown = sorted(set(rollup) - known)

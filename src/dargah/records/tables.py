@@ -85,6 +85,12 @@ def field_column(field: SchemaField) -> Column[Any]:
     return Column(field.name, _COLUMN_TYPES[field.type]())
 
 
+def _index(table: str, columns: list[str]) -> Index:
+    # Named by its columns, so a later minor version finds the ones already made.
+    digest = hashlib.sha256(",".join(columns).encode()).hexdigest()[:8]
+    return Index(f"ix_{table}_{digest}", *columns)
+
+
 def record_tables(document: DatasetDocument) -> RecordTables:
     """The tables of the document's major version (not created; see ``ensure``)."""
     major = version_tuple(document.version)[0]
@@ -100,6 +106,7 @@ def record_tables(document: DatasetDocument) -> RecordTables:
         Column(SUBMISSION, Integer, nullable=False),
         Column(HASH, BigInteger, nullable=False),
         PrimaryKeyConstraint(SLICE, *key, name=f"pk_{name}"),
+        *(_index(name, columns) for columns in document.schema_.indexes),
     )
     history = Table(
         f"{name}_h",
@@ -141,6 +148,10 @@ def ensure(connection: Connection, tables: RecordTables) -> None:
                 connection.execute(
                     text(f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}')
                 )
+        indexed = {index["name"] for index in inspector.get_indexes(table.name)}
+        for index in table.indexes:
+            if index.name not in indexed:
+                index.create(connection)
 
 
 def exists(connection: Connection, tables: RecordTables) -> bool:
