@@ -287,7 +287,8 @@ def _matches(
                 )
                 for value in values[item.code_list][:SAMPLES_PER_LIST]
             )
-    return found
+    # Strongest reasons first, in schema order within a kind.
+    return sorted(found, key=lambda match: -_WEIGHT[match.kind])
 
 
 def _score(matches: Sequence[Match]) -> int:

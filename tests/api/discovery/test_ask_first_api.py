@@ -1,0 +1,429 @@
+"""Ask first through the real app: what the gateway holds for a question, the caller's
+access and next step — with records loaded only through the submission path."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from dargah.access.policy import Role, cli_principal
+from dargah.audit.models import AuditEntry
+from dargah.catalogue import service as catalogue
+from dargah.catalogue.builtin import builtin_code_lists, builtin_datasets
+from dargah.catalogue.documents import DatasetDocument
+from dargah.config import Settings
+from dargah.db.session import Database
+from dargah.members import service as members
+from dargah.members.models import Member
+from dargah.submissions import service as submissions
+from support.catalogue import LEVELS, dataset_document, schema_with
+from support.factories import Actor, make_hq_unit, make_institution
+
+ADMIN = cli_principal("ask-first-test")
+URL = "/api/v1/catalogue/search"
+SLUG = "test_students"
+HEADER = "student_number,national_id,degree_level,entry_date,graduation_date"
+NATIONAL_IDS = ["0012345679", "0499370899", "1234567891", "0067749828", "4608968882"]
+
+
+@dataclass
+class World:
+    state_a: Member  # state university, reports 1402-2 and 1403-1
+    state_b: Member  # state university, reports nothing
+    payame_noor: Member  # not required to report, reports 1403-1
+    owner: Actor
+    consumer: Actor
+    required: int  # active state universities in the registry
+    owner_name: str  # the owning HQ unit's English name
+
+
+def _headers(actor: Actor) -> dict[str, str]:
+    return {"Authorization": f"Bearer {actor.token}"}
+
+
+def _load(
+    database: Database,
+    settings: Settings,
+    tmp_path: Path,
+    institution: Member,
+    period: str,
+    count: int = 3,
+) -> None:
+    lines = [
+        f"{n},{NATIONAL_IDS[n % len(NATIONAL_IDS)]},{'bachelor' if n % 2 else 'phd'},1401/07/01,"
+        for n in range(1, count + 1)
+    ]
+    path = tmp_path / f"students-{institution.code}-{period}.csv"
+    path.write_text(HEADER + "\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    submission = submissions.submit_file(
+        database,
+        settings=settings,
+        principal=ADMIN,
+        path=path,
+        dataset_slug=SLUG,
+        institution_id=institution.id,
+        period=period,
+    )
+    assert submission.status == "accepted", submission.status
+
+
+@pytest.fixture
+def world(
+    session: Session,
+    database: Database,
+    settings: Settings,
+    tmp_path: Path,
+    actor: Callable[..., Actor],
+) -> World:
+    catalogue.sync_builtin(
+        session,
+        principal=ADMIN,
+        code_list_documents=[LEVELS],
+        dataset_documents=[dataset_document()],
+    )
+    state_a = make_institution(session, code="8101", province="23")
+    state_b = make_institution(session, code="8102", province="03")
+    payame_noor = make_institution(session, code="8103", institution_type="payame_noor")
+    session.commit()
+    _load(database, settings, tmp_path, state_a, "1402-2")
+    _load(database, settings, tmp_path, state_a, "1403-1")
+    _load(database, settings, tmp_path, payame_noor, "1403-1")
+    required = session.scalar(
+        select(func.count())
+        .select_from(Member)
+        .where(
+            Member.kind == "institution",
+            Member.status == "active",
+            Member.institution_type == "state_university",
+        )
+    )
+    owner_unit = members.get_hq_unit(session, "education")
+    return World(
+        state_a=state_a,
+        state_b=state_b,
+        payame_noor=payame_noor,
+        owner=actor(Role.HQ, hq_unit=owner_unit),
+        consumer=actor(Role.HQ, hq_unit=make_hq_unit(session, code="askfirst")),
+        required=int(required or 0),
+        owner_name=owner_unit.name_en,
+    )
+
+
+def _grant(client: TestClient, world: World, **terms: Any) -> int:
+    body: dict[str, Any] = {
+        "dataset": SLUG,
+        "consumer": "askfirst",
+        "level": "aggregate",
+        "purpose": "برنامه‌ریزی پذیرش",
+        "legal_basis": "بند ۳ آیین‌نامه تبادل داده",
+        "expires_at": (datetime.now(UTC) + timedelta(days=30)).isoformat(),
+    }
+    body.update(terms)
+    response = client.post("/api/v1/grants", json=body, headers=_headers(world.owner))
+    assert response.status_code == 201, response.text
+    return int(response.json()["id"])
+
+
+def _ask(client: TestClient, actor: Actor, q: str, **params: str) -> Any:
+    response = client.get(URL, params={"q": q, **params}, headers=_headers(actor))
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def _hit(answer: dict[str, Any], slug: str = SLUG) -> dict[str, Any]:
+    found = [item for item in answer["datasets"] if item["id"] == slug]
+    assert found, [item["id"] for item in answer["datasets"]]
+    return found[0]
+
+
+def test_periods_and_institutions_reporting_against_those_required(
+    client: TestClient, world: World
+) -> None:
+    hit = _hit(_ask(client, world.consumer, "دانشجویان"))
+
+    coverage = hit["coverage"]
+    assert coverage["version"] == "1.0"
+    assert coverage["required_institution_types"] == ["state_university"]
+    assert coverage["institutions_required"] == world.required >= 2
+    periods = {item["period"]: item for item in coverage["periods"]}
+    assert list(periods) == ["1402-2", "1403-1"]
+    assert periods["1403-1"]["institutions_reporting"] == 2
+    assert periods["1403-1"]["required_reporting"] == 1  # Payame Noor is not required
+    assert periods["1402-2"]["institutions_reporting"] == 1
+    assert periods["1402-2"]["required_reporting"] == 1
+    assert coverage["last_loaded_at"] == max(item["last_loaded_at"] for item in periods.values())
+
+
+def test_filters_narrow_the_coverage(client: TestClient, world: World) -> None:
+    by_year = _hit(_ask(client, world.consumer, "دانشجویان", period="۱۴۰۳"))
+    assert [item["period"] for item in by_year["coverage"]["periods"]] == ["1403-1"]
+
+    by_type = _hit(_ask(client, world.consumer, "دانشجویان", institution_type="payame_noor"))
+    assert [
+        (item["period"], item["institutions_reporting"], item["required_reporting"])
+        for item in by_type["coverage"]["periods"]
+    ] == [("1403-1", 1, 0)]
+    assert by_type["coverage"]["institutions_required"] == 0
+
+
+def test_a_consumer_with_a_grant_is_told_to_query(client: TestClient, world: World) -> None:
+    grant_id = _grant(client, world)
+
+    hit = _hit(_ask(client, world.consumer, "دانشجویان"))
+
+    assert hit["access"]["status"] == "aggregate"
+    assert [(item["id"], item["covers"]) for item in hit["access"]["grants"]] == [(grant_id, True)]
+    step = hit["next_step"]
+    assert step["action"] == "query"
+    assert (step["method"], step["url"], step["grant"]) == (
+        "POST",
+        f"/api/v1/datasets/{SLUG}/query",
+        grant_id,
+    )
+    # The body works as given once a purpose is written in.
+    body = {**step["body"], "purpose": "برنامه‌ریزی پذیرش ۱۴۰۴"}
+    answer = client.post(step["url"], json=body, headers=_headers(world.consumer))
+    assert answer.status_code == 200, answer.text
+
+
+def test_a_consumer_without_a_grant_is_told_to_ask_the_owner(
+    client: TestClient, world: World
+) -> None:
+    hit = _hit(_ask(client, world.consumer, "دانشجویان"))
+
+    assert hit["access"] == {
+        "status": "none",
+        "grants": [],
+        "pending_requests": [],
+        "own_periods": [],
+    }
+    step = hit["next_step"]
+    assert (step["action"], step["method"], step["url"]) == (
+        "request_grant",
+        "POST",
+        "/api/v1/grant-requests",
+    )
+    assert step["body"]["dataset"] == SLUG
+    assert world.owner_name in step["message_en"]
+
+    body = {
+        **step["body"],
+        "purpose": "برنامه‌ریزی پذیرش",
+        "legal_basis": "آیین‌نامه تبادل داده",
+        "expires_at": (datetime.now(UTC) + timedelta(days=30)).isoformat(),
+    }
+    asked = client.post(step["url"], json=body, headers=_headers(world.consumer))
+    assert asked.status_code == 201, asked.text
+    again = _hit(_ask(client, world.consumer, "دانشجویان"))
+    assert again["access"]["pending_requests"] == [asked.json()["id"]]
+    assert again["next_step"]["action"] == "request_grant"
+
+
+def test_a_grant_that_does_not_reach_the_period_asked_for_leads_to_a_request(
+    client: TestClient, world: World
+) -> None:
+    _grant(client, world, scope={"period_from": "1403"})
+
+    asked_old = _hit(_ask(client, world.consumer, "دانشجویان", period="1402-2"))
+    asked_new = _hit(_ask(client, world.consumer, "دانشجویان", period="1403-1"))
+
+    assert asked_old["access"]["grants"][0]["covers"] is False
+    assert asked_old["next_step"]["action"] == "request_grant"
+    assert asked_new["next_step"]["action"] == "query"
+
+
+def test_a_term_the_gateway_does_not_hold_leads_to_an_information_request(
+    client: TestClient, world: World
+) -> None:
+    nothing = _ask(client, world.consumer, "پایان‌نامه‌های دفاع‌شده")
+    assert nothing["datasets"] == []
+    step = nothing["next_step"]
+    assert step["action"] == "information_request"
+    assert step["url"] is None
+    assert step["method"] is None
+    assert "متصدیان درگاه" in step["message_fa"]
+    assert "gateway operators" in step["message_en"]
+
+    not_for_that_period = _ask(client, world.consumer, "دانشجویان", period="1399")
+    hit = _hit(not_for_that_period)
+    assert hit["coverage"]["periods"] == []
+    assert hit["next_step"]["action"] == "information_request"
+    assert "1399" in hit["next_step"]["message_en"]
+    assert not_for_that_period["next_step"]["action"] == "information_request"
+
+
+def test_an_institution_sees_its_own_data_as_readable(
+    client: TestClient, world: World, actor: Callable[..., Actor]
+) -> None:
+    reporting = actor(Role.INSTITUTION, institution=world.state_a)
+    silent = actor(Role.INSTITUTION, institution=world.state_b)
+
+    own = _hit(_ask(client, reporting, "دانشجویان"))
+    assert own["access"]["status"] == "own_institution"
+    assert own["access"]["own_periods"] == ["1402-2", "1403-1"]
+    assert own["next_step"]["action"] == "query"
+    assert own["next_step"]["grant"] is None
+    answer = client.post(
+        own["next_step"]["url"],
+        json={**own["next_step"]["body"], "purpose": "بررسی دادهٔ خود"},
+        headers=_headers(reporting),
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["row_count"] == 6
+
+    none_of_its_own = _hit(_ask(client, silent, "دانشجویان"))
+    assert none_of_its_own["access"]["own_periods"] == []
+    assert none_of_its_own["next_step"]["action"] == "none"
+    assert none_of_its_own["coverage"]["periods"]  # the gateway holds others' data
+
+
+def test_operators_hold_no_grants(
+    client: TestClient, world: World, actor: Callable[..., Actor]
+) -> None:
+    hit = _hit(_ask(client, actor(Role.OPERATOR), "دانشجویان"))
+    assert hit["access"]["status"] == "not_a_consumer"
+    assert hit["next_step"]["action"] == "none"
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("دانشجويان", "title"),  # Arabic yeh
+        ("test students", "title"),
+        ("كد ملي", "field"),  # Arabic kaf and yeh
+        ("دانش آموختگی", "field"),  # a space where the title has a half-space
+        ("دانش\u200cآموختگی", "field"),
+        ("دكترا", "code_value"),  # an alias of a code value, Arabic kaf
+        ("ليسانس", "code_value"),
+    ],
+)
+def test_persian_variants_match(client: TestClient, world: World, question: str, kind: str) -> None:
+    hit = _hit(_ask(client, world.consumer, question))
+    assert hit["matches"][0]["kind"] == kind
+
+
+def test_code_value_matches_name_the_field_and_the_value(client: TestClient, world: World) -> None:
+    hit = _hit(_ask(client, world.consumer, "دکترا"))
+    assert hit["matches"] == [
+        {
+            "kind": "code_value",
+            "field": "degree_level",
+            "title_fa": "دکتری تخصصی",
+            "title_en": "PhD",
+            "code_list": "test_levels",
+            "code": "phd",
+        }
+    ]
+
+
+def _variant(
+    slug: str, title_fa: str, extra: list[dict[str, Any]] | None = None
+) -> DatasetDocument:
+    document = dataset_document(slug=slug).model_dump(by_alias=True, mode="json")
+    document["title_fa"] = title_fa
+    document["title_en"] = f"Variant {slug}"
+    document["description_fa"] = "برای آزمون رتبه‌بندی"
+    document["schema"] = schema_with(extra_fields=extra, rules_prefix=slug)
+    return DatasetDocument.model_validate(document)
+
+
+def test_results_rank_title_before_field_before_code_value(
+    client: TestClient, world: World, session: Session
+) -> None:
+    extra = [
+        {
+            "name": "bachelor_track",
+            "title": "گرایش کارشناسی",
+            "dargah:titleEn": "Bachelor track",
+            "type": "string",
+            "dargah:type": "text",
+        }
+    ]
+    catalogue.sync_builtin(
+        session,
+        principal=ADMIN,
+        code_list_documents=[],
+        dataset_documents=[
+            _variant("test_by_field", "دادهٔ آزمایشی دوم", extra),
+            _variant("test_by_title", "آمار کارشناسی آزمایشی"),
+        ],
+    )
+
+    answer = _ask(client, world.consumer, "كارشناسي")
+
+    assert [item["id"] for item in answer["datasets"]] == [
+        "test_by_title",
+        "test_by_field",
+        SLUG,
+    ]
+    assert [item["matches"][0]["kind"] for item in answer["datasets"]] == [
+        "title",
+        "field",
+        "code_value",
+    ]
+
+
+def test_the_answer_reveals_no_personal_value_and_is_not_a_records_read(
+    client: TestClient, world: World, session: Session
+) -> None:
+    _grant(client, world, level="rows", personal=True)
+    before = session.scalar(select(func.count()).select_from(AuditEntry))
+
+    response = client.get(URL, params={"q": "کد ملی"}, headers=_headers(world.consumer))
+
+    assert response.status_code == 200
+    assert not any(national_id in response.text for national_id in NATIONAL_IDS)
+    assert "row_count" not in response.text
+    after = session.scalar(select(func.count()).select_from(AuditEntry))
+    assert after == before
+
+
+def test_a_medical_question_finds_students_through_the_study_fields_code_list(
+    client: TestClient, session: Session, actor: Callable[..., Actor]
+) -> None:
+    catalogue.sync_builtin(
+        session,
+        principal=ADMIN,
+        code_list_documents=builtin_code_lists(),
+        dataset_documents=builtin_datasets(),
+    )
+
+    answer = _ask(client, actor(Role.HQ), "پزشكي")  # Arabic kaf and yeh
+
+    students = _hit(answer, "students")
+    assert {(item["field"], item["code_list"]) for item in students["matches"]} >= {
+        ("field_of_study", "study_fields")
+    }
+    assert students["next_step"]["action"] == "information_request"  # nothing loaded
+
+
+@pytest.mark.parametrize(
+    ("params", "code"),
+    [
+        ({"q": "\u200c  "}, "search_query_empty"),
+        ({"q": "x" * 201}, "search_query_too_long"),
+        ({"q": "دانشجویان", "period": "last year"}, "search_period_invalid"),
+        ({"q": "دانشجویان", "institution_type": "castle"}, "institution_type_unknown"),
+    ],
+)
+def test_bad_questions_are_refused_with_a_code(
+    client: TestClient, actor: Callable[..., Actor], params: dict[str, str], code: str
+) -> None:
+    response = client.get(URL, params=params, headers=_headers(actor(Role.HQ)))
+    assert response.status_code == 422
+    problem = response.json()
+    assert problem["code"] == code
+    assert problem["message_fa"]
+    assert problem["message_en"]
+
+
+def test_a_question_needs_a_caller(client: TestClient) -> None:
+    assert client.get(URL, params={"q": "دانشجویان"}).status_code == 401
