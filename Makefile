@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 FRONTEND := src/dargah/web/frontend
 ASSETS_STAMP := src/dargah/web/static/vendor/.built-stamp
 
-.PHONY: demo test lint typecheck pytest install assets bench clean
+.PHONY: demo test lint typecheck pytest install assets bench bench-query clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ ROWS ?= 1000000
 REPEAT ?= 3
 bench: install
 	$(BIN)/python benchmarks/ingest.py --rows $(ROWS) --repeat $(REPEAT) $(if $(DATABASE),--database $(DATABASE))
+
+# The query API against the database and a bare endpoint (pivot and lookups).
+bench-query: install
+	$(BIN)/python benchmarks/query.py --rows $(ROWS) $(if $(DATABASE),--database $(DATABASE))
 
 clean:
 	rm -rf $(VENV) var $(FRONTEND)/node_modules src/dargah/web/static/vendor

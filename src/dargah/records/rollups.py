@@ -45,8 +45,31 @@ class Rollup:
     table: Table
 
 
+# Built rollup tables by their shape, for the reasons ``records.tables`` keeps its own.
+_BUILT: dict[tuple[object, ...], tuple[Rollup, ...]] = {}
+_BUILT_MAX = 512
+
+
 def rollups(document: DatasetDocument) -> tuple[Rollup, ...]:
     """The rollups ``document`` declares, with their tables (not created)."""
+    if not document.schema_.rollups:
+        return ()
+    declared = {name for fields in document.schema_.rollups for name in fields}
+    shape = (
+        document.id,
+        version_tuple(document.version)[0],
+        tuple(tuple(fields) for fields in document.schema_.rollups),
+        tuple((item.name, item.type) for item in document.schema_.fields if item.name in declared),
+    )
+    found = _BUILT.get(shape)
+    if found is None:
+        if len(_BUILT) >= _BUILT_MAX:
+            _BUILT.clear()
+        found = _BUILT[shape] = _build(document)
+    return found
+
+
+def _build(document: DatasetDocument) -> tuple[Rollup, ...]:
     major = version_tuple(document.version)[0]
     base = table_name(document.id, major)
     found = []
