@@ -8,7 +8,7 @@ from fastapi.staticfiles import StaticFiles
 from dargah.config import Settings
 from dargah.web.deps import LoginRequired
 from dargah.web.errors import redirect_to_login, render_error
-from dargah.web.routes import auth, catalogue, home, members, submissions
+from dargah.web.routes import auth, catalogue, grants, home, members, queries, submissions
 from dargah.web.templating import STATIC_DIR
 
 
@@ -26,6 +26,8 @@ def mount_portal(app: FastAPI, settings: Settings) -> None:
         members.router,
         catalogue.router,
         submissions.router,
+        queries.router,
+        grants.router,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Final, Literal, TypeVar
 
 from dargah.persian import TEHRAN, format_jalali, to_persian_digits
+from dargah.web.i18n_queries import QUERY_MESSAGES
 
 Language = Literal["fa", "en"]
 LANGUAGES: Final[tuple[Language, ...]] = ("fa", "en")
@@ -715,6 +716,14 @@ MESSAGES: Final[dict[Language, dict[str, str]]] = {
         "sub.severity.warning": "Warning",
     },
 }
+
+
+# The query and grant pages keep their messages in a module of their own.
+for _language in LANGUAGES:
+    _clash = MESSAGES[_language].keys() & QUERY_MESSAGES[_language].keys()
+    if _clash:
+        raise RuntimeError(f"message keys defined twice: {sorted(_clash)}")
+    MESSAGES[_language].update(QUERY_MESSAGES[_language])
 
 
 def coerce_language(value: str | None) -> Language | None:

@@ -1,0 +1,419 @@
+"""The query builder's form: posted fields to a ``QuerySpec``, an answer to a table and a
+bar chart.
+
+The form posts rows of conditions (field, operator, value) and of aggregates
+(function, field), checkboxes for the columns and groups, and the purpose. Values of
+``in``, ``not in`` and ``between`` are comma-separated (Persian comma too). ``as_of``
+is a period label (1403-1), a Jalali or ISO date (the records at the end of that day,
+Tehran time) or a UTC time. The chart is computed here and drawn as inline SVG by
+the template: no script and no third-party library, so it works on an intranet.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, Final
+
+from pydantic import ValidationError
+
+from dargah.access.protection import Access
+from dargah.catalogue.documents import DatasetDocument
+from dargah.errors import InvalidInput
+from dargah.persian import TEHRAN, normalize, to_persian_digits
+from dargah.records.query import MAX_ROWS, PERIOD_PATTERN, SYSTEM_FIELDS, QuerySpec, coerce_value
+from dargah.records.service import SUPPRESSED, QueryAnswer
+from dargah.web.i18n import Language, format_date, format_number, translate
+
+OPERATORS: Final = (
+    "=",
+    "!=",
+    "<",
+    "<=",
+    ">",
+    ">=",
+    "in",
+    "not_in",
+    "between",
+    "contains",
+    "is_null",
+    "is_not_null",
+)
+FUNCTIONS: Final = ("count", "count_distinct", "sum", "avg", "min", "max")
+FILTER_ROWS: Final = 4
+AGGREGATE_ROWS: Final = 3
+DEFAULT_LIMIT: Final = 100
+CHART_BARS: Final = 40
+_LISTED: Final = frozenset({"in", "not_in", "between"})
+_NO_VALUE: Final = frozenset({"is_null", "is_not_null"})
+_SPLIT: Final = re.compile(r"\s*[,،]\s*")
+
+
+@dataclass(frozen=True)
+class FieldChoice:
+    """A field the caller may use, as the form offers it."""
+
+    name: str
+    title: str
+    type: str
+    masked: bool = False  # shown masked; not usable in conditions, groups or sorting
+    system: bool = False
+
+    @property
+    def usable(self) -> bool:
+        """Whether conditions, groups, sorting and aggregates may use the field."""
+        return not self.masked
+
+
+def field_choices(
+    document: DatasetDocument, access: Access, language: Language
+) -> list[FieldChoice]:
+    """The system columns and the fields the caller's grant allows, masked ones marked."""
+    personal_masked = not access.personal
+    choices = [
+        FieldChoice(name, translate(language, f"q.system.{name}"), "string", system=True)
+        for name in SYSTEM_FIELDS
+    ]
+    for item in document.schema_.fields:
+        if not access.allows(item.name):
+            continue
+        choices.append(
+            FieldChoice(
+                item.name,
+                item.title if language == "fa" else item.title_en,
+                item.type,
+                masked=personal_masked and item.sensitivity.is_personal,
+            )
+        )
+    return choices
+
+
+@dataclass
+class QueryForm:
+    """What the person filled in, kept as text to show the form again."""
+
+    grant: str = ""
+    select: list[str] = field(default_factory=list)
+    filters: list[dict[str, str]] = field(default_factory=list)
+    group_by: list[str] = field(default_factory=list)
+    count: bool = False
+    aggregates: list[dict[str, str]] = field(default_factory=list)
+    order_field: str = ""
+    order_dir: str = "asc"
+    limit: str = str(DEFAULT_LIMIT)
+    as_of: str = ""
+    purpose: str = ""
+    cursor: str = ""
+    page: int = 1
+
+    def padded(self) -> QueryForm:
+        """The form with empty rows to fill in."""
+        filters = [*self.filters]
+        filters += [{"field": "", "op": "=", "value": ""}] * (FILTER_ROWS - len(filters))
+        aggregates = [*self.aggregates]
+        aggregates += [{"fn": "", "field": ""}] * (AGGREGATE_ROWS - len(aggregates))
+        return QueryForm(**{**self.__dict__, "filters": filters, "aggregates": aggregates})
+
+
+def read_form(items: Sequence[tuple[str, str]]) -> QueryForm:
+    """The posted form's fields (several values per name for checkboxes)."""
+    single: dict[str, str] = {}
+    multi: dict[str, list[str]] = {}
+    for key, value in items:
+        single[key] = value.strip()
+        multi.setdefault(key, []).append(value.strip())
+    filters = []
+    for index in range(FILTER_ROWS * 4):
+        name = single.get(f"where_field_{index}", "")
+        if name:
+            filters.append(
+                {
+                    "field": name,
+                    "op": single.get(f"where_op_{index}", "="),
+                    "value": single.get(f"where_value_{index}", ""),
+                }
+            )
+    aggregates = []
+    for index in range(AGGREGATE_ROWS * 4):
+        fn = single.get(f"agg_fn_{index}", "")
+        if fn:
+            aggregates.append({"fn": fn, "field": single.get(f"agg_field_{index}", "")})
+    try:
+        page = max(1, int(single.get("page", "1") or 1))
+    except ValueError:
+        page = 1
+    return QueryForm(
+        grant=single.get("grant", ""),
+        select=[name for name in multi.get("select", []) if name],
+        filters=filters,
+        group_by=[name for name in multi.get("group_by", []) if name],
+        count=bool(single.get("count")),
+        aggregates=aggregates,
+        order_field=single.get("order_field", ""),
+        order_dir=single.get("order_dir", "asc") or "asc",
+        limit=single.get("limit", "") or str(DEFAULT_LIMIT),
+        as_of=single.get("as_of", ""),
+        purpose=single.get("purpose", ""),
+        cursor=single.get("next_cursor", "") if single.get("go") == "next" else "",
+        page=page + 1 if single.get("go") == "next" else 1,
+    )
+
+
+def _invalid(message_fa: str, message_en: str, code: str = "query_form_invalid") -> InvalidInput:
+    return InvalidInput(message_fa, message_en, code=code)
+
+
+def _condition(row: dict[str, str], number: int) -> dict[str, Any]:
+    op = row["op"]
+    if op not in OPERATORS:
+        raise _invalid(
+            f"عملگر شرط {number} از گزینه‌های فرم نیست.",
+            f"The operator of condition {number} is not one of the form's choices.",
+        )
+    if op in _NO_VALUE:
+        return {"field": row["field"], "op": op}
+    value = row["value"]
+    if not value:
+        raise _invalid(
+            f"شرط {number} ({row['field']}) مقدار ندارد.",
+            f"Condition {number} ({row['field']}) has no value.",
+        )
+    if op in _LISTED:
+        return {"field": row["field"], "op": op, "value": [v for v in _SPLIT.split(value) if v]}
+    return {"field": row["field"], "op": op, "value": value}
+
+
+def end_of_day(text: str, *, field: str) -> datetime:
+    """The end of the Jalali or ISO date ``text`` in Tehran, as a UTC time."""
+    day = coerce_value("date", normalize(text).strip(), field=field)
+    if not isinstance(day, date):
+        raise InvalidInput(
+            f"تاریخ «{text}» خوانا نیست.", f"The date '{text}' cannot be read.", code="date_invalid"
+        )
+    return datetime.combine(day + timedelta(days=1), time(), tzinfo=TEHRAN).astimezone(UTC)
+
+
+def _as_of(text: str) -> str | None:
+    """A period label or a time as they are; a date as the end of that day in Tehran."""
+    value = normalize(text).strip()
+    if not value:
+        return None
+    if re.fullmatch(PERIOD_PATTERN, value) or "T" in value:
+        return value
+    return end_of_day(value, field="as_of").isoformat()
+
+
+def _limit(text: str) -> int:
+    value = normalize(text).strip()
+    if not value.isdigit() or not 1 <= int(value) <= MAX_ROWS:
+        raise _invalid(
+            f"شمار سطرها باید عددی از ۱ تا {MAX_ROWS} باشد.",
+            f"The number of rows must be a number from 1 to {MAX_ROWS}.",
+        )
+    return int(value)
+
+
+def to_spec(form: QueryForm, *, export: bool = False) -> QuerySpec:
+    """The query the form describes; ``export`` reads from the start, as many rows as a
+    page may hold."""
+    if len(normalize(form.purpose).strip()) < 3:
+        raise _invalid(
+            "هدف استفاده را بنویسید (دست‌کم سه نویسه)؛ در گزارش ممیزی ثبت می‌شود.",
+            "Write the purpose (at least three characters); it is recorded in the audit log.",
+            code="purpose_required",
+        )
+    aggregates: list[dict[str, Any]] = [{"fn": "count"}] if form.count else []
+    for number, row in enumerate(form.aggregates, start=1):
+        if row["fn"] not in FUNCTIONS:
+            raise _invalid(
+                f"تابع تجمیعی {number} از گزینه‌های فرم نیست.",
+                f"Aggregate {number} is not one of the form's functions.",
+            )
+        if row["fn"] == "count" and not row["field"]:
+            if form.count:
+                continue  # the count checkbox already asks for it
+            aggregates.append({"fn": "count"})
+            continue
+        aggregates.append({"fn": row["fn"], "field": row["field"] or None})
+    grouped = bool(form.group_by or aggregates)
+    if form.group_by and not aggregates:
+        aggregates = [{"fn": "count"}]
+    body: dict[str, Any] = {
+        "where": [_condition(row, n) for n, row in enumerate(form.filters, start=1)],
+        "group_by": form.group_by,
+        "aggregates": aggregates,
+        "order_by": (
+            [{"field": form.order_field, "direction": form.order_dir}] if form.order_field else []
+        ),
+        "limit": MAX_ROWS if export else _limit(form.limit),
+        "as_of": _as_of(form.as_of),
+    }
+    if form.select and not grouped:
+        body["select"] = form.select
+    if form.cursor and not export:
+        body["cursor"] = form.cursor
+    try:
+        return QuerySpec.model_validate(body)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = ".".join(str(part) for part in error.get("loc", ()))
+        detail = f"{where}: {error.get('msg', '')}" if where else str(error.get("msg", ""))
+        raise _invalid(
+            f"پرسش معتبر نیست — {detail}", f"The query is not valid — {detail}"
+        ) from None
+
+
+# -- the answer --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One value to show: its text, and whether it is a number or was withheld."""
+
+    text: str
+    numeric: bool = False
+    withheld: bool = False
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar of the chart, in SVG user units."""
+
+    label: str
+    value_text: str
+    x: float
+    y: float
+    width: float
+    label_x: float
+    value_x: float
+    withheld: bool
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A horizontal bar chart of the first aggregate by group."""
+
+    title: str
+    width: int
+    height: int
+    bars: list[Bar]
+    value_anchor: str
+    omitted: int
+
+
+@dataclass(frozen=True)
+class Table:
+    """The answer as the page shows it."""
+
+    headers: list[str]
+    rows: list[list[Cell]]
+    chart: Chart | None
+
+
+def _text(value: Any, language: Language) -> Cell:
+    if value is None:
+        return Cell("")
+    if isinstance(value, bool):
+        return Cell(translate(language, "q.yes" if value else "q.no"))
+    if isinstance(value, int):
+        return Cell(format_number(value, language), numeric=True)
+    if isinstance(value, float):
+        text = f"{value:,.2f}".rstrip("0").rstrip(".")
+        if language == "fa":
+            text = to_persian_digits(text.replace(",", "\u066c"))
+        return Cell(text, numeric=True)
+    if isinstance(value, date | datetime):
+        return Cell(format_date(value, language, with_time=False))
+    return Cell(str(value))
+
+
+def _header(name: str, titles: dict[str, str], language: Language) -> str:
+    if name in titles:
+        return titles[name]
+    for fn in sorted(FUNCTIONS, key=len, reverse=True):
+        if name == fn:
+            return translate(language, f"q.fn.{fn}")
+        if name.startswith(fn + "_") and name[len(fn) + 1 :] in titles:
+            return f"{translate(language, f'q.fn.{fn}')} · {titles[name[len(fn) + 1 :]]}"
+    return name
+
+
+def present(answer: QueryAnswer, titles: dict[str, str], language: Language) -> Table:
+    """The answer's header titles, cells (withheld ones marked) and, for a grouped
+    answer, the chart of its first aggregate."""
+    columns = list(answer.columns)
+    flag = next((i for i, c in enumerate(columns) if c.name == SUPPRESSED), None)
+    shown = [i for i, c in enumerate(columns) if c.name != SUPPRESSED]
+    groups = _group_count(answer, titles)
+    rows: list[list[Cell]] = []
+    for row in answer.rows:
+        withheld = flag is not None and bool(row[flag])
+        cells = []
+        for index in shown:
+            if withheld and index >= groups:
+                cells.append(Cell(translate(language, "q.withheld"), withheld=True))
+            else:
+                cells.append(_text(row[index], language))
+        rows.append(cells)
+    headers = [_header(columns[i].name, titles, language) for i in shown]
+    chart = None
+    if answer.aggregate and 0 < groups < len(shown) and answer.rows:
+        chart = _chart(answer, groups, flag, headers, language)
+    return Table(headers=headers, rows=rows, chart=chart)
+
+
+def _group_count(answer: QueryAnswer, titles: dict[str, str]) -> int:
+    """How many leading columns are groups: those that name fields, not aggregates."""
+    if not answer.aggregate:
+        return 0
+    count = 0
+    for column in answer.columns:
+        if (column.name in titles and column.field is not None) or column.name in SYSTEM_FIELDS:
+            count += 1
+        else:
+            break
+    return count
+
+
+def _chart(
+    answer: QueryAnswer, groups: int, flag: int | None, headers: list[str], language: Language
+) -> Chart:
+    width, label_width, row_height, top = 720, 240, 26, 8
+    bar_space = width - label_width - 90
+    items = []
+    for row in answer.rows[:CHART_BARS]:
+        label = " · ".join(_text(value, language).text for value in row[:groups])
+        value = row[groups]
+        withheld = (flag is not None and bool(row[flag])) or value is None
+        items.append((label, None if withheld else float(value), withheld))
+    biggest = max((value for _, value, _ in items if value is not None), default=0.0) or 1.0
+    rtl = language == "fa"
+    bars = []
+    for position, (label, value, withheld) in enumerate(items):
+        length = 0.0 if value is None else max(1.0, bar_space * value / biggest)
+        y = top + position * row_height
+        if rtl:
+            start = width - label_width - 8
+            x = start - length
+            label_x, value_x = width - 4, x - 6
+        else:
+            x = label_width + 8
+            label_x, value_x = label_width, x + length + 6
+        text = (
+            translate(language, "q.withheld")
+            if withheld
+            else _text(
+                int(value) if value is not None and value.is_integer() else value, language
+            ).text
+        )
+        bars.append(Bar(label, text, x, y, length, label_x, value_x, withheld))
+    return Chart(
+        title=f"{headers[groups]} · {' · '.join(headers[:groups])}",
+        width=width,
+        height=top * 2 + row_height * len(bars),
+        bars=bars,
+        value_anchor="end" if rtl else "start",
+        omitted=max(0, len(answer.rows) - CHART_BARS),
+    )

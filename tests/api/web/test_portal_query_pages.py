@@ -1,0 +1,431 @@
+"""The query builder and the grant pages through the real app, on both databases: only
+granted fields offered, grouped counts as a table and an SVG chart, cursor pages,
+downloads, withheld cells, refusals as messages (never a 500), and the grant flow —
+ask, approve, query, revoke."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dargah.access import grants
+from dargah.access.models import GrantRequest
+from dargah.access.policy import Role
+from dargah.access.schemas import GrantCreate
+from dargah.audit.models import AuditEntry
+from dargah.config import Settings
+from dargah.db.session import Database
+from dargah.members import service as members
+from support.factories import Actor, make_hq_unit, make_institution
+from support.queries import SLUG, load, row, sync_people
+
+URL = f"/datasets/{SLUG}/query"
+PURPOSE = "برنامه‌ریزی پذیرش ۱۴۰۴"
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@dataclass
+class World:
+    owner: Actor
+    consumer: Actor
+    outsider: Actor
+
+
+def _grant(session: Session, owner: Actor, consumer: str, **terms: Any) -> int:
+    body: dict[str, Any] = {
+        "dataset": SLUG,
+        "consumer": consumer,
+        "fields": ["student_number", "national_id", "gender", "degree_level", "credits", "city"],
+        "scope": {"provinces": ["23"]},
+        "level": "rows",
+        "purpose": "برنامه‌ریزی پذیرش",
+        "legal_basis": "بند ۳ آیین‌نامه تبادل داده",
+        "expires_at": datetime.now(UTC) + timedelta(days=30),
+    }
+    body.update(terms)
+    grant = grants.create_grant(
+        session, principal=owner.principal, data=GrantCreate.model_validate(body)
+    )
+    return grant.id
+
+
+@pytest.fixture
+def world(
+    session: Session,
+    database: Database,
+    settings: Settings,
+    tmp_path: Path,
+    actor: Callable[..., Actor],
+) -> World:
+    sync_people(session)
+    near = make_institution(session, code="7501", province="23")
+    far = make_institution(session, code="7502", province="03")
+    session.commit()
+    lines = [
+        row(str(n), gender="f" if n < 8 else "m", level="bachelor" if n < 11 else "master")
+        for n in range(1, 13)
+    ]
+    load(database, settings, tmp_path, institution_id=near.id, lines=lines)
+    load(database, settings, tmp_path, institution_id=far.id, lines=[row("300", gender="m")])
+    owner = actor(Role.HQ, hq_unit=members.get_hq_unit(session, "education"))
+    consumer = actor(Role.HQ, hq_unit=make_hq_unit(session, code="webconsumer"))
+    outsider = actor(Role.HQ, hq_unit=make_hq_unit(session, code="weboutsider"))
+    _grant(session, owner, "webconsumer")
+    return World(owner=owner, consumer=consumer, outsider=outsider)
+
+
+def _as(client: TestClient, who: Actor, language: str = "en") -> None:
+    client.cookies.set("dargah_session", who.token)
+    client.cookies.set("lang", language)
+
+
+def _csrf(client: TestClient, path: str = URL) -> str:
+    page = client.get(path)
+    match = _CSRF.search(page.text)
+    assert match is not None, page.text[:500]
+    return match.group(1)
+
+
+def _run(client: TestClient, fields: dict[str, Any], path: str = URL) -> Any:
+    data = {"csrf_token": _csrf(client), "purpose": PURPOSE, "go": "run", **fields}
+    return client.post(path, data=data)
+
+
+def test_the_builder_offers_only_granted_fields_with_personal_ones_marked(
+    client: TestClient, world: World
+) -> None:
+    _as(client, world.consumer)
+
+    page = client.get(URL)
+
+    assert page.status_code == 200
+    assert 'value="degree_level"' in page.text
+    assert 'value="full_name"' not in page.text  # not in the grant
+    assert 'value="gpa"' not in page.text
+    # national_id is granted but personal: offered as a column, marked, never as a filter.
+    assert re.search(r'name="select" value="national_id"[^>]*>\s*National id', page.text)
+    assert "tag--masked" in page.text
+    filters = re.search(r'name="where_field_0">(.*?)</select>', page.text, re.S)
+    assert filters is not None
+    assert "national_id" not in filters.group(1)
+    assert "degree_level" in filters.group(1)
+    listing = client.get("/queries")
+    assert f'href="/datasets/{SLUG}/query?grant=' in listing.text
+
+
+def test_a_grouped_count_shows_a_table_and_a_chart(client: TestClient, world: World) -> None:
+    _as(client, world.consumer, "fa")
+
+    page = _run(client, {"group_by": "gender", "order_field": "gender"})
+
+    assert page.status_code == 200, page.text[:2000]
+    assert 'dir="rtl"' in page.text
+    assert "<svg" in page.text
+    assert page.text.count('class="chart__bar"') == 2
+    # Tehran only: 7 women and 5 men, in Persian digits.
+    assert "<bdi>۷</bdi>" in page.text
+    assert "<bdi>۵</bdi>" in page.text
+
+
+def test_small_cells_are_shown_as_withheld(client: TestClient, world: World) -> None:
+    _as(client, world.consumer)
+
+    page = _run(client, {"group_by": "degree_level"})
+
+    assert page.status_code == 200
+    # Two masters (under 5) are withheld, and the bachelors with them (the total is known).
+    assert page.text.count("cell--withheld") == 2
+    assert "2 cells withheld" in page.text
+    assert 'class="chart__bar"' not in page.text
+
+
+def test_rows_page_by_cursor(client: TestClient, world: World) -> None:
+    _as(client, world.consumer)
+
+    first = _run(
+        client, {"select": "student_number", "limit": "5", "order_field": "student_number"}
+    )
+
+    assert first.status_code == 200
+    cursor = re.search(r'name="next_cursor" value="([^"]+)"', first.text)
+    assert cursor is not None
+    data = {
+        "csrf_token": _csrf(client),
+        "purpose": PURPOSE,
+        "select": "student_number",
+        "limit": "5",
+        "order_field": "student_number",
+        "go": "next",
+        "next_cursor": cursor.group(1),
+        "page": "1",
+    }
+    second = client.post(URL, data=data)
+    assert second.status_code == 200
+    assert "Page 2" in second.text
+    assert "<bdi>1</bdi>" in first.text
+    assert "<bdi>1</bdi>" not in second.text  # student 1 was on the first page
+
+
+def test_the_same_query_downloads_in_every_format(client: TestClient, world: World) -> None:
+    _as(client, world.consumer)
+    data = {
+        "csrf_token": _csrf(client),
+        "purpose": PURPOSE,
+        "group_by": "gender",
+        "limit": "1",  # the page size of the screen; a download reads the whole answer
+    }
+
+    answer = client.post(f"{URL}/export", data={**data, "export": "csv"})
+
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("text/csv")
+    assert "attachment" in answer.headers["content-disposition"]
+    rows = list(csv.DictReader(io.StringIO(answer.content.decode("utf-8-sig"))))
+    assert {item["gender"]: item["count"] for item in rows} == {"f": "7", "m": "5"}
+    xlsx = client.post(f"{URL}/export", data={**data, "export": "xlsx"})
+    assert xlsx.content[:2] == b"PK"
+    parquet = client.post(f"{URL}/export", data={**data, "export": "parquet"})
+    assert parquet.content[:4] == b"PAR1"
+    document = client.post(f"{URL}/export", data={**data, "export": "json"})
+    assert document.json()["row_count"] == 2
+
+
+def test_every_query_is_audited_with_its_purpose(
+    client: TestClient, world: World, session: Session
+) -> None:
+    _as(client, world.consumer)
+    _run(client, {"group_by": "gender"})
+
+    entry = session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "dataset.queried").order_by(AuditEntry.seq)
+    ).all()[-1]
+    assert entry.purpose == PURPOSE
+    assert entry.details["format"] == "html"
+
+
+@pytest.mark.parametrize(
+    ("fields", "status", "code"),
+    [
+        (
+            {"where_field_0": "gpa", "where_op_0": ">=", "where_value_0": "15"},
+            403,
+            "field_not_granted",
+        ),
+        (
+            {"where_field_0": "national_id", "where_op_0": "=", "where_value_0": "1"},
+            403,
+            "field_masked",
+        ),
+        (
+            {"where_field_0": "credits", "where_op_0": ">=", "where_value_0": "many"},
+            422,
+            "query_value_invalid",
+        ),
+        (
+            {"where_field_0": "credits", "where_op_0": ">=", "where_value_0": ""},
+            422,
+            "query_form_invalid",
+        ),
+        (
+            {"where_field_0": "credits", "where_op_0": "drop", "where_value_0": "1"},
+            422,
+            "query_form_invalid",
+        ),
+        ({"limit": "0"}, 422, "query_form_invalid"),
+        ({"as_of": "yesterday"}, 422, "query_value_invalid"),
+        ({"purpose": ""}, 422, "purpose_required"),
+    ],
+)
+def test_bad_queries_are_explained_on_the_page(
+    client: TestClient, world: World, fields: dict[str, str], status: int, code: str
+) -> None:
+    _as(client, world.consumer)
+
+    page = _run(client, fields)
+
+    assert page.status_code == status
+    assert code in page.text
+    assert 'name="purpose"' in page.text  # the form is there again to correct
+
+
+def test_a_query_needs_the_forms_csrf_token(client: TestClient, world: World) -> None:
+    _as(client, world.consumer)
+
+    page = client.post(URL, data={"purpose": PURPOSE, "group_by": "gender"})
+
+    assert page.status_code == 403
+    assert "csrf_failed" in page.text
+
+
+def test_without_a_grant_the_page_offers_to_ask(client: TestClient, world: World) -> None:
+    _as(client, world.outsider)
+
+    page = client.get(URL)
+
+    assert page.status_code == 200
+    assert "grant_required" in page.text
+    assert f'href="/datasets/{SLUG}/grant-request"' in page.text
+    refused = client.post(URL, data={"csrf_token": _csrf(client), "purpose": PURPOSE})
+    assert refused.status_code == 403
+
+
+def test_the_data_set_page_links_to_the_builder(client: TestClient, world: World) -> None:
+    _as(client, world.consumer)
+
+    page = client.get(f"/catalogue/datasets/{SLUG}")
+
+    assert f'href="/datasets/{SLUG}/query"' in page.text
+    assert f'href="/datasets/{SLUG}/grant-request"' in page.text
+
+
+def _ask(client: TestClient, **extra: Any) -> Any:
+    path = f"/datasets/{SLUG}/grant-request"
+    data: dict[str, Any] = {
+        "csrf_token": _csrf(client, path),
+        "fields": ["gender", "degree_level"],
+        "level": "aggregate",
+        "provinces": ["23"],
+        "period_from": "1403",
+        "purpose": "آمار جنسیتی دانشجویان",
+        "legal_basis": "بند ۳ آیین‌نامه تبادل داده",
+        "expires_at": "1420/12/29",
+    }
+    data.update(extra)
+    return client.post(path, data=data, follow_redirects=False)
+
+
+def test_ask_approve_query_and_revoke(client: TestClient, world: World, session: Session) -> None:
+    # The outsider asks from the data set's page…
+    _as(client, world.outsider)
+    sent = _ask(client)
+    assert sent.status_code == 303, sent.text[:2000]
+    assert sent.headers["location"] == "/grants?notice=requested"
+    mine = client.get("/grants?notice=requested")
+    assert "Your request was sent" in mine.text
+    assert "Pending" in mine.text
+    request = session.scalars(select(GrantRequest).order_by(GrantRequest.id.desc())).first()
+    assert request is not None
+    assert request.provinces == ["23"]
+    assert request.expires_at.year == 2042  # 1420/12/29, to the end of that day
+
+    # …the owner sees it and approves it…
+    _as(client, world.owner)
+    waiting = client.get("/grants")
+    assert f'action="/grant-requests/{request.id}/approve"' in waiting.text
+    token = _CSRF.search(waiting.text)
+    assert token is not None
+    approved = client.post(
+        f"/grant-requests/{request.id}/approve",
+        data={"csrf_token": token.group(1), "note": "با رعایت محرمانگی"},
+        follow_redirects=False,
+    )
+    assert approved.status_code == 303
+    given = client.get("/grants?notice=approved")
+    assert "The request was approved" in given.text
+    session.expire_all()
+    grant_id = session.get(GrantRequest, request.id).grant_id  # type: ignore[union-attr]
+    assert grant_id is not None
+    assert f'action="/grants/{grant_id}/revoke"' in given.text
+
+    # …the outsider can now count, only by the granted fields…
+    _as(client, world.outsider)
+    counted = _run(client, {"group_by": "gender"})
+    assert counted.status_code == 200
+    assert "chart__" in counted.text
+    rows = _run(client, {"select": "gender"})
+    assert rows.status_code == 403  # aggregate only
+    assert "aggregate_only" in rows.text
+
+    # …until the owner revokes the grant.
+    _as(client, world.owner)
+    token = _CSRF.search(client.get("/grants").text)
+    assert token is not None
+    revoked = client.post(
+        f"/grants/{grant_id}/revoke",
+        data={"csrf_token": token.group(1), "reason": "پایان طرح"},
+        follow_redirects=False,
+    )
+    assert revoked.status_code == 303
+    _as(client, world.outsider)
+    assert "grant_required" in client.get(URL).text
+
+
+def test_a_refusal_needs_a_reason_and_is_shown_to_the_requester(
+    client: TestClient, world: World, session: Session
+) -> None:
+    _as(client, world.outsider)
+    assert _ask(client).status_code == 303
+    request = session.scalars(select(GrantRequest).order_by(GrantRequest.id.desc())).first()
+    assert request is not None
+    _as(client, world.owner)
+    token = _CSRF.search(client.get("/grants").text)
+    assert token is not None
+
+    bare = client.post(
+        f"/grant-requests/{request.id}/refuse", data={"csrf_token": token.group(1), "reason": ""}
+    )
+    assert bare.status_code == 422
+    assert "reason_required" in bare.text
+    refused = client.post(
+        f"/grant-requests/{request.id}/refuse",
+        data={"csrf_token": token.group(1), "reason": "مبنای قانونی کافی نیست"},
+        follow_redirects=False,
+    )
+    assert refused.status_code == 303
+
+    _as(client, world.outsider)
+    mine = client.get("/grants")
+    assert "Refused" in mine.text
+    assert "مبنای قانونی کافی نیست" in mine.text
+
+
+def test_only_the_owner_decides(client: TestClient, world: World, session: Session) -> None:
+    _as(client, world.outsider)
+    assert _ask(client).status_code == 303
+    request = session.scalars(select(GrantRequest).order_by(GrantRequest.id.desc())).first()
+    assert request is not None
+    _as(client, world.consumer)  # an HQ unit that does not own the data set
+    token = _CSRF.search(client.get("/grants").text)
+    assert token is not None
+
+    answer = client.post(
+        f"/grant-requests/{request.id}/approve", data={"csrf_token": token.group(1)}
+    )
+
+    assert answer.status_code == 403
+    assert "not_dataset_owner" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("extra", "shown"),
+    [
+        ({"fields": []}, 'href="#fields"'),
+        ({"expires_at": "1390/01/01"}, "expiry must be in the future"),
+        ({"expires_at": "soon"}, 'href="#expires_at"'),
+        ({"purpose": "x"}, 'href="#purpose"'),
+        ({"period_from": "next year"}, 'href="#period_from"'),
+        ({"institutions": "IR/UNI/999999"}, "IR/UNI/999999"),
+    ],
+)
+def test_a_request_form_with_mistakes_comes_back_with_messages(
+    client: TestClient, world: World, extra: dict[str, Any], shown: str
+) -> None:
+    _as(client, world.outsider)
+
+    page = _ask(client, **extra)
+
+    assert page.status_code in (404, 422), page.status_code
+    assert 'id="form-errors"' in page.text
+    assert shown in page.text
+    assert "بند ۳ آیین‌نامه تبادل داده" in page.text  # what was typed is kept
