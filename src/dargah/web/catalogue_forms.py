@@ -28,6 +28,7 @@ from dargah.web.forms import FormErrors, validation_errors
 from dargah.web.i18n import Language, translate
 
 MAX_QUERY: Final = 200
+MAX_FILTER: Final = 40
 MAX_NOTE: Final = 4000
 MAX_SCHEMA_BYTES: Final = 1_000_000
 # At most this many of a service error's items are listed on the page.
@@ -40,11 +41,17 @@ _CODE_LIST_VERSION: Final = re.compile(r"^[0-9]{1,4}(\.[0-9]{1,4})?$")
 
 @dataclass(frozen=True)
 class CatalogueQuery:
-    """What the catalogue browser was asked for: search text and two filters."""
+    """What the catalogue browser was asked for: search text and its filters.
+
+    ``period`` and ``institution_type`` narrow what a search reports as held; the
+    discovery service checks them (a bad one is its 422).
+    """
 
     q: str
     domain: str
     status: str
+    period: str = ""
+    institution_type: str = ""
 
     @classmethod
     def from_params(cls, params: Mapping[str, str]) -> CatalogueQuery:
@@ -53,6 +60,8 @@ class CatalogueQuery:
             q=params.get("q", "").strip()[:MAX_QUERY],
             domain=params.get("domain", "").strip(),
             status=params.get("status", "").strip(),
+            period=params.get("period", "").strip()[:MAX_FILTER],
+            institution_type=params.get("institution_type", "").strip()[:MAX_FILTER],
         )
         bad = [
             name
@@ -76,7 +85,13 @@ class CatalogueQuery:
         """The filters that were given (for the form and the "clear" link)."""
         return {
             name: value
-            for name, value in (("q", self.q), ("domain", self.domain), ("status", self.status))
+            for name, value in (
+                ("q", self.q),
+                ("domain", self.domain),
+                ("status", self.status),
+                ("period", self.period),
+                ("institution_type", self.institution_type),
+            )
             if value
         }
 

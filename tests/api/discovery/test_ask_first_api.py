@@ -4,7 +4,6 @@ access and next step — with records loaded only through the submission path.""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -21,58 +20,12 @@ from dargah.catalogue.builtin import builtin_code_lists, builtin_datasets
 from dargah.catalogue.documents import DatasetDocument
 from dargah.config import Settings
 from dargah.db.session import Database
-from dargah.members import service as members
-from dargah.members.models import Member
-from dargah.submissions import service as submissions
-from support.catalogue import LEVELS, dataset_document, schema_with
-from support.factories import Actor, make_hq_unit, make_institution
+from support.catalogue import dataset_document, schema_with
+from support.discovery import NATIONAL_IDS, SLUG, World, build_world, give_grant, headers
+from support.factories import Actor
 
 ADMIN = cli_principal("ask-first-test")
 URL = "/api/v1/catalogue/search"
-SLUG = "test_students"
-HEADER = "student_number,national_id,degree_level,entry_date,graduation_date"
-NATIONAL_IDS = ["0012345679", "0499370899", "1234567891", "0067749828", "4608968882"]
-
-
-@dataclass
-class World:
-    state_a: Member  # state university, reports 1402-2 and 1403-1
-    state_b: Member  # state university, reports nothing
-    payame_noor: Member  # not required to report, reports 1403-1
-    owner: Actor
-    consumer: Actor
-    required: int  # active state universities in the registry
-    owner_name: str  # the owning HQ unit's English name
-
-
-def _headers(actor: Actor) -> dict[str, str]:
-    return {"Authorization": f"Bearer {actor.token}"}
-
-
-def _load(
-    database: Database,
-    settings: Settings,
-    tmp_path: Path,
-    institution: Member,
-    period: str,
-    count: int = 3,
-) -> None:
-    lines = [
-        f"{n},{NATIONAL_IDS[n % len(NATIONAL_IDS)]},{'bachelor' if n % 2 else 'phd'},1401/07/01,"
-        for n in range(1, count + 1)
-    ]
-    path = tmp_path / f"students-{institution.code}-{period}.csv"
-    path.write_text(HEADER + "\n" + "\n".join(lines) + "\n", encoding="utf-8")
-    submission = submissions.submit_file(
-        database,
-        settings=settings,
-        principal=ADMIN,
-        path=path,
-        dataset_slug=SLUG,
-        institution_id=institution.id,
-        period=period,
-    )
-    assert submission.status == "accepted", submission.status
 
 
 @pytest.fixture
@@ -83,57 +36,11 @@ def world(
     tmp_path: Path,
     actor: Callable[..., Actor],
 ) -> World:
-    catalogue.sync_builtin(
-        session,
-        principal=ADMIN,
-        code_list_documents=[LEVELS],
-        dataset_documents=[dataset_document()],
-    )
-    state_a = make_institution(session, code="8101", province="23")
-    state_b = make_institution(session, code="8102", province="03")
-    payame_noor = make_institution(session, code="8103", institution_type="payame_noor")
-    session.commit()
-    _load(database, settings, tmp_path, state_a, "1402-2")
-    _load(database, settings, tmp_path, state_a, "1403-1")
-    _load(database, settings, tmp_path, payame_noor, "1403-1")
-    required = session.scalar(
-        select(func.count())
-        .select_from(Member)
-        .where(
-            Member.kind == "institution",
-            Member.status == "active",
-            Member.institution_type == "state_university",
-        )
-    )
-    owner_unit = members.get_hq_unit(session, "education")
-    return World(
-        state_a=state_a,
-        state_b=state_b,
-        payame_noor=payame_noor,
-        owner=actor(Role.HQ, hq_unit=owner_unit),
-        consumer=actor(Role.HQ, hq_unit=make_hq_unit(session, code="askfirst")),
-        required=int(required or 0),
-        owner_name=owner_unit.name_en,
-    )
-
-
-def _grant(client: TestClient, world: World, **terms: Any) -> int:
-    body: dict[str, Any] = {
-        "dataset": SLUG,
-        "consumer": "askfirst",
-        "level": "aggregate",
-        "purpose": "برنامه‌ریزی پذیرش",
-        "legal_basis": "بند ۳ آیین‌نامه تبادل داده",
-        "expires_at": (datetime.now(UTC) + timedelta(days=30)).isoformat(),
-    }
-    body.update(terms)
-    response = client.post("/api/v1/grants", json=body, headers=_headers(world.owner))
-    assert response.status_code == 201, response.text
-    return int(response.json()["id"])
+    return build_world(session, database, settings, tmp_path, actor)
 
 
 def _ask(client: TestClient, actor: Actor, q: str, **params: str) -> Any:
-    response = client.get(URL, params={"q": q, **params}, headers=_headers(actor))
+    response = client.get(URL, params={"q": q, **params}, headers=headers(actor))
     assert response.status_code == 200, response.text
     return response.json()
 
@@ -175,7 +82,7 @@ def test_filters_narrow_the_coverage(client: TestClient, world: World) -> None:
 
 
 def test_a_consumer_with_a_grant_is_told_to_query(client: TestClient, world: World) -> None:
-    grant_id = _grant(client, world)
+    grant_id = give_grant(client, world)
 
     hit = _hit(_ask(client, world.consumer, "دانشجویان"))
 
@@ -190,7 +97,7 @@ def test_a_consumer_with_a_grant_is_told_to_query(client: TestClient, world: Wor
     )
     # The body works as given once a purpose is written in.
     body = {**step["body"], "purpose": "برنامه‌ریزی پذیرش ۱۴۰۴"}
-    answer = client.post(step["url"], json=body, headers=_headers(world.consumer))
+    answer = client.post(step["url"], json=body, headers=headers(world.consumer))
     assert answer.status_code == 200, answer.text
 
 
@@ -220,7 +127,7 @@ def test_a_consumer_without_a_grant_is_told_to_ask_the_owner(
         "legal_basis": "آیین‌نامه تبادل داده",
         "expires_at": (datetime.now(UTC) + timedelta(days=30)).isoformat(),
     }
-    asked = client.post(step["url"], json=body, headers=_headers(world.consumer))
+    asked = client.post(step["url"], json=body, headers=headers(world.consumer))
     assert asked.status_code == 201, asked.text
     again = _hit(_ask(client, world.consumer, "دانشجویان"))
     assert again["access"]["pending_requests"] == [asked.json()["id"]]
@@ -230,7 +137,7 @@ def test_a_consumer_without_a_grant_is_told_to_ask_the_owner(
 def test_a_grant_that_does_not_reach_the_period_asked_for_leads_to_a_request(
     client: TestClient, world: World
 ) -> None:
-    _grant(client, world, scope={"period_from": "1403"})
+    give_grant(client, world, scope={"period_from": "1403"})
 
     asked_old = _hit(_ask(client, world.consumer, "دانشجویان", period="1402-2"))
     asked_new = _hit(_ask(client, world.consumer, "دانشجویان", period="1403-1"))
@@ -274,7 +181,7 @@ def test_an_institution_sees_its_own_data_as_readable(
     answer = client.post(
         own["next_step"]["url"],
         json={**own["next_step"]["body"], "purpose": "بررسی دادهٔ خود"},
-        headers=_headers(reporting),
+        headers=headers(reporting),
     )
     assert answer.status_code == 200, answer.text
     assert answer.json()["row_count"] == 6
@@ -374,10 +281,10 @@ def test_results_rank_title_before_field_before_code_value(
 def test_the_answer_reveals_no_personal_value_and_is_not_a_records_read(
     client: TestClient, world: World, session: Session
 ) -> None:
-    _grant(client, world, level="rows", personal=True)
+    give_grant(client, world, level="rows", personal=True)
     before = session.scalar(select(func.count()).select_from(AuditEntry))
 
-    response = client.get(URL, params={"q": "کد ملی"}, headers=_headers(world.consumer))
+    response = client.get(URL, params={"q": "کد ملی"}, headers=headers(world.consumer))
 
     assert response.status_code == 200
     assert not any(national_id in response.text for national_id in NATIONAL_IDS)
@@ -417,7 +324,7 @@ def test_a_medical_question_finds_students_through_the_study_fields_code_list(
 def test_bad_questions_are_refused_with_a_code(
     client: TestClient, actor: Callable[..., Actor], params: dict[str, str], code: str
 ) -> None:
-    response = client.get(URL, params=params, headers=_headers(actor(Role.HQ)))
+    response = client.get(URL, params=params, headers=headers(actor(Role.HQ)))
     assert response.status_code == 422
     problem = response.json()
     assert problem["code"] == code

@@ -11,9 +11,10 @@ deciding belongs to the HQ unit that owns the data set (else the 403 page).
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated, Any, Final
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
@@ -32,7 +33,9 @@ from dargah.catalogue.models import (
     DatasetVersion,
     VersionStatus,
 )
+from dargah.catalogue.schemas import DatasetOut
 from dargah.catalogue.search import search_catalogue
+from dargah.discovery import service as discovery
 from dargah.errors import Conflict, InvalidInput
 from dargah.members.models import INSTITUTION_TYPE_LABELS
 from dargah.web import catalogue_forms as cf
@@ -95,6 +98,9 @@ UploadedSchema = Annotated[bytes | None, Depends(uploaded_schema)]
 def _choices(language: Language) -> dict[str, Choices]:
     pick = 0 if language == "fa" else 1
     return {
+        "institution_type": [
+            (kind.value, labels[pick]) for kind, labels in INSTITUTION_TYPE_LABELS.items()
+        ],
         "domain": [(domain.value, labels[pick]) for domain, labels in DOMAIN_LABELS.items()],
         "status": [
             (status.value, labels[pick]) for status, labels in DATASET_STATUS_LABELS.items()
@@ -116,18 +122,80 @@ def _awaiting(session: Session, principal: Principal) -> list[DatasetVersion]:
 # -- browsing ------------------------------------------------------------------------------
 
 
+# Portal pages a next step leads to, built alongside this one (web/routes/queries.py,
+# grants.py); a step links to its page only where this node serves it, else the step
+# is shown as text — never a dead link.
+_STEP_PAGES: Final = {
+    discovery.Action.QUERY: "/datasets/{slug}/query",
+    discovery.Action.REQUEST_GRANT: "/datasets/{slug}/grant-request",
+}
+
+
+def _step_link(request: Request, action: discovery.Action, slug: str) -> str | None:
+    """The portal page for ``action`` on data set ``slug``, if this node has one."""
+    template = _STEP_PAGES.get(action)
+    if template is None:
+        return None
+    for route in request.app.routes:
+        if getattr(route, "path", None) == template and "GET" in (
+            getattr(route, "methods", None) or ()
+        ):
+            return template.replace("{slug}", quote(slug, safe=""))
+    return None
+
+
+@dataclass(frozen=True)
+class _Hit:
+    """One data set found by a search, as the page shows it."""
+
+    dataset: DatasetOut  # labels resolved
+    answer: discovery.DatasetAnswer
+    link: str | None
+
+    @property
+    def match_kind(self) -> str:
+        """The strongest reason it was found."""
+        return self.answer.matches[0].kind.value
+
+
 @router.get("/catalogue")
 def browse(request: Request, session: SessionDep, user: CanRead) -> Response:
     """Data sets, searched (letter-variant insensitive) and filtered by domain and status.
 
-    Query: ``q``, ``domain``, ``status``. A search also lists matching fields, code
-    lists and codes.
+    Query: ``q``, ``domain``, ``status``, and for a search ``period`` and
+    ``institution_type``. A search answers "ask first": each data set found with the
+    periods the gateway holds, institutions reporting, the person's access and the next
+    step (query, ask for a grant, or an information request); it also lists matching
+    fields, code lists and codes.
     """
     query = cf.CatalogueQuery.from_params(request.query_params)
-    context: dict[str, Any] = {"field_hits": [], "value_hits": [], "list_hits": []}
+    context: dict[str, Any] = {
+        "field_hits": [],
+        "value_hits": [],
+        "list_hits": [],
+        "hits": [],
+        "ask_step": None,
+    }
     if query.q:
+        answer = discovery.ask_first(
+            session,
+            principal=user.principal,
+            text=query.q,
+            period=query.period or None,
+            institution_type=query.institution_type or None,
+        )
+        found = [hit for hit in answer.datasets if query.admits(hit.dataset)]
+        datasets: list[Dataset] = [hit.dataset for hit in found]
+        context["hits"] = [
+            _Hit(
+                dataset=presenters.dataset_out(session, hit.dataset),
+                answer=hit,
+                link=_step_link(request, hit.next_step.action, hit.dataset.slug),
+            )
+            for hit in found
+        ]
+        context["ask_step"] = answer.next_step  # set when the gateway holds none of it
         results = search_catalogue(session, query.q)
-        datasets: list[Dataset] = [item for item in results.datasets if query.admits(item)]
         context["field_hits"] = [hit for hit in results.fields if query.admits(hit.dataset)]
         context["value_hits"] = results.values
         context["list_hits"] = results.code_lists
