@@ -27,6 +27,7 @@ from dargah.config import get_settings
 from dargah.db.schema import schema_status, upgrade
 from dargah.db.session import Database
 from dargah.demo import DEMO_PASSWORD, DemoCredentials, seed_demo
+from dargah.demo.grants import seed_demo_grants
 from dargah.demo.institutions import INSTITUTIONS
 from dargah.demo.submissions import seed_demo_submissions
 from dargah.errors import DargahError
@@ -110,6 +111,10 @@ def _print_credentials(credentials: DemoCredentials, *, base_url: str, path: Pat
         Group(
             Text(f"Portal / پورتال: {base_url}", style="bold green"),
             Text(f"API docs: {base_url}/docs"),
+            Text(
+                f"Query / پرسش: log in as hq.research or hq.education → {base_url}/queries "
+                "(hq.education also decides a pending grant request at /grants)"
+            ),
             Text(""),
             _people_table(credentials),
             Text(""),
@@ -141,6 +146,10 @@ def _seed_and_save(database: Database, path: Path) -> DemoCredentials:
         f"✓ {delivered.submissions} submissions through the pipeline: {delivered.accepted} "
         f"accepted, {delivered.partial} partially accepted, {delivered.rejected} rejected / "
         "ارسال‌های نمایشی"
+    )
+    given = seed_demo_grants(database, actor())
+    console.print(
+        f"✓ {len(given.grants)} grants on students and 1 pending request / مجوزهای نمایشی"
     )
     return credentials
 
