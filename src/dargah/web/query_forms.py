@@ -380,8 +380,8 @@ def _group_count(answer: QueryAnswer, titles: dict[str, str]) -> int:
 def _chart(
     answer: QueryAnswer, groups: int, flag: int | None, headers: list[str], language: Language
 ) -> Chart:
-    width, label_width, row_height, top = 720, 240, 26, 8
-    bar_space = width - label_width - 90
+    width, label_width, row_height, top = 640, 150, 26, 8
+    bar_space = width - label_width - 70
     items = []
     for row in answer.rows[:CHART_BARS]:
         label = " · ".join(_text(value, language).text for value in row[:groups])
