@@ -11,7 +11,7 @@ file an information request when the gateway does not hold it.
 Only metadata is read: slices (who reported which period), members (how many must
 report) and the caller's own grants. No record value and no row count is read or
 returned, so the answer reveals nothing about any person and is not a read of
-personal data (it is not audited as one; decision 0012).
+personal data (it is not audited as one; decision 0013).
 """
 
 from __future__ import annotations
@@ -506,12 +506,14 @@ def _information_request(reason_fa: str, reason_en: str) -> NextStep:
     )
 
 
-def _query_step(dataset: Dataset, grant: Grant | None, period: str | None) -> NextStep:
+def _query_step(dataset: Dataset, grant: Grant | None, periods: Sequence[str] | None) -> NextStep:
+    """``periods``: the loaded periods the question asked for (None: it named none)."""
     body: dict[str, Any] = {"purpose": ""}
     if grant is not None:
         body["grant"] = grant.id
-    if period is not None:
-        body["as_of"] = period
+    if periods is not None:
+        # A year asked for names its terms too, which as_of (one label) cannot.
+        body["where"] = [{"field": "period", "op": "in", "value": list(periods)}]
     if grant is not None and grant.level == GrantLevel.AGGREGATE.value:
         body.update({"group_by": ["period"], "aggregates": [{"fn": "count"}]})
     else:
@@ -588,7 +590,7 @@ def _next_step(
         )
     if access.status is AccessStatus.OWN_INSTITUTION:
         if access.own_periods:
-            return _query_step(dataset, None, period)
+            return _query_step(dataset, None, access.own_periods if period else None)
         return NextStep(
             Action.NONE,
             message_fa=(
@@ -617,7 +619,8 @@ def _next_step(
         best = max(
             covering, key=lambda grant: (grant.level == GrantLevel.ROWS.value, grant.expires_at)
         )
-        return _query_step(dataset, best, period)
+        held = [item.period for item in coverage.periods] if period else None
+        return _query_step(dataset, best, held)
     return _grant_step(dataset, access, period)
 
 

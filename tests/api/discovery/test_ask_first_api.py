@@ -99,6 +99,12 @@ def test_a_consumer_with_a_grant_is_told_to_query(client: TestClient, world: Wor
     body = {**step["body"], "purpose": "برنامه‌ریزی پذیرش ۱۴۰۴"}
     answer = client.post(step["url"], json=body, headers=headers(world.consumer))
     assert answer.status_code == 200, answer.text
+    # Asked for a year, the body reads the terms of it the gateway holds.
+    by_year = _hit(_ask(client, world.consumer, "دانشجویان", period="1403"))["next_step"]
+    body = {**by_year["body"], "purpose": "برنامه‌ریزی پذیرش ۱۴۰۴"}
+    answer = client.post(by_year["url"], json=body, headers=headers(world.consumer))
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["rows"] == [{"period": "1403-1", "count": 6, "_suppressed": False}]
 
 
 def test_a_consumer_without_a_grant_is_told_to_ask_the_owner(
