@@ -161,8 +161,8 @@ def read_form(items: Sequence[tuple[str, str]]) -> QueryForm:
     )
 
 
-def _invalid(message_fa: str, message_en: str, code: str = "query_form_invalid") -> InvalidInput:
-    return InvalidInput(message_fa, message_en, code=code)
+def _invalid(message_fa: str, message_en: str, code: str | None = None) -> InvalidInput:
+    return InvalidInput(message_fa, message_en, code="query_form_invalid" if code is None else code)
 
 
 def _condition(row: dict[str, str], number: int) -> dict[str, Any]:
