@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -50,13 +51,33 @@ def _sqlite_engine(url: str, *, echo: bool) -> Engine:
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.close()
 
+    # Threads of this process take turns at SQLite's write lock here, woken as soon as
+    # it is free, instead of in SQLite's busy handler, which sleeps up to 100 ms between
+    # tries: with every read audited (a write), that sleeping capped a worker at about a
+    # hundred requests a second. Other processes still queue on busy_timeout. A thread
+    # that already holds a transaction and opens another waits at most the same timeout,
+    # then falls back to SQLite's own waiting, so nothing can hang here for good.
+    writer = threading.Lock()
+    held = "dargah_write_turn"
+
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         if connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
             return  # probes and schema checks read outside any transaction
+        connection.info[held] = writer.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
         # IMMEDIATE takes the write lock up front: a deferred transaction that reads and
         # then writes can fail at once with SQLITE_BUSY instead of waiting its turn.
         # Readers in WAL mode are never blocked by it; writers queue on busy_timeout.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            _end(connection)
+            raise
 
+    def _end(connection: Any) -> None:
+        if connection.info.pop(held, False):
+            writer.release()
+
+    event.listen(engine, "commit", _end)
+    event.listen(engine, "rollback", _end)
     return engine
