@@ -58,7 +58,8 @@ def test_a_consumer_with_a_grant_sees_coverage_access_and_the_query_step(
     assert "۱۴۰۳-۱" in card or "1403-1" in card
     assert "۲ موسسه گزارش داده‌اند (۱ از" in card
     assert "فقط آمار تجمیعی" in card  # the access
-    assert "پرسش از داده" in card  # the next step
+    assert "پرسش از داده" in card  # the next step, a button to the query page
+    assert 'class="button button--primary" href="/datasets/test_students/query"' in card
     _links_answer(client, card)
 
 
@@ -70,6 +71,7 @@ def test_a_consumer_without_a_grant_is_shown_the_grant_request_step(
     card = _card(client.get("/catalogue", params={"q": "دکترا"}).text, "test_students")
 
     assert "بدون مجوز" in card
+    assert 'href="/datasets/test_students/grant-request"' in card
     assert "درخواست دسترسی" in card
     _links_answer(client, card)
 

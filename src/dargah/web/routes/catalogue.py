@@ -20,6 +20,7 @@ from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 from starlette.responses import RedirectResponse, Response
+from starlette.routing import Match
 
 from dargah.access.policy import Permission, Principal
 from dargah.api.deps import SessionDep
@@ -132,16 +133,15 @@ _STEP_PAGES: Final = {
 
 
 def _step_link(request: Request, action: discovery.Action, slug: str) -> str | None:
-    """The portal page for ``action`` on data set ``slug``, if this node has one."""
+    """The portal page for ``action`` on data set ``slug``, if this node serves one."""
     template = _STEP_PAGES.get(action)
     if template is None:
         return None
-    for route in request.app.routes:
-        if getattr(route, "path", None) == template and "GET" in (
-            getattr(route, "methods", None) or ()
-        ):
-            return template.replace("{slug}", quote(slug, safe=""))
-    return None
+    path = template.replace("{slug}", quote(slug, safe=""))
+    # Matched as the app would route a GET of it (included routers are not flattened).
+    scope = {"type": "http", "method": "GET", "path": path, "root_path": ""}
+    served = any(route.matches(scope)[0] is Match.FULL for route in request.app.router.routes)
+    return path if served else None
 
 
 @dataclass(frozen=True)
