@@ -534,7 +534,9 @@ def _query_step(dataset: Dataset, grant: Grant | None, periods: Sequence[str] | 
     )
 
 
-def _grant_step(dataset: Dataset, access: AccessView, period: str | None) -> NextStep:
+def _grant_step(
+    dataset: Dataset, access: AccessView, period: str | None, institution_type: str | None
+) -> NextStep:
     if access.grants:
         reason_fa = "مجوزهای شما دادهٔ بارشدهٔ این پرسش (دوره یا موسسه‌ها) را در بر نمی‌گیرد؛ "
         reason_en = (
@@ -546,7 +548,13 @@ def _grant_step(dataset: Dataset, access: AccessView, period: str | None) -> Nex
     if access.pending_requests:
         reason_fa += f"درخواست شما (شمارهٔ {access.pending_requests[0]}) در انتظار مالک است؛ "
         reason_en += f"your request #{access.pending_requests[0]} awaits the owner; "
-    scope: dict[str, Any] = {"period_from": period, "period_to": period} if period else {}
+    # The scope asked for is what the question named; a grant's period range takes
+    # years and terms, not "current".
+    scope: dict[str, Any] = {}
+    if period is not None and period != "current":
+        scope.update({"period_from": period, "period_to": period})
+    if institution_type is not None:
+        scope["institution_types"] = [institution_type]
     return NextStep(
         Action.REQUEST_GRANT,
         message_fa=reason_fa + f"از مالک آن ({dataset.owner.name_fa}) درخواست دسترسی کنید.",
@@ -621,7 +629,7 @@ def _next_step(
         )
         held = [item.period for item in coverage.periods] if period else None
         return _query_step(dataset, best, held)
-    return _grant_step(dataset, access, period)
+    return _grant_step(dataset, access, period, institution_type)
 
 
 # -- the answer ----------------------------------------------------------------------------

@@ -150,6 +150,16 @@ def test_a_grant_that_does_not_reach_the_period_asked_for_leads_to_a_request(
 
     assert asked_old["access"]["grants"][0]["covers"] is False
     assert asked_old["next_step"]["action"] == "request_grant"
+    # The request it proposes is for what was asked, and is accepted as given.
+    step = asked_old["next_step"]
+    assert step["body"]["scope"] == {"period_from": "1402-2", "period_to": "1402-2"}
+    body = {
+        **step["body"],
+        "purpose": "مقایسهٔ نیمسال‌ها",
+        "legal_basis": "آیین‌نامه تبادل داده",
+        "expires_at": (datetime.now(UTC) + timedelta(days=30)).isoformat(),
+    }
+    assert client.post(step["url"], json=body, headers=headers(world.consumer)).status_code == 201
     assert asked_new["next_step"]["action"] == "query"
 
 
