@@ -35,7 +35,13 @@ from dargah.catalogue.service import active_version, schema_of
 from dargah.db.base import utcnow
 from dargah.db.session import atomic
 from dargah.errors import InvalidInput
-from dargah.members.models import InstitutionType, Member, MemberKind, MemberStatus
+from dargah.members.models import (
+    INSTITUTION_TYPE_LABELS,
+    InstitutionType,
+    Member,
+    MemberKind,
+    MemberStatus,
+)
 from dargah.persian import match_key, normalize, to_ascii_digits
 from dargah.records.models import RecordSlice
 
@@ -590,8 +596,11 @@ def _next_step(
     if not coverage.periods:
         wanted_fa = f" برای دورهٔ {period}" if period else ""
         wanted_en = f" for period {period}" if period else ""
-        kind_fa = f" از موسسه‌های «{institution_type}»" if institution_type else ""
-        kind_en = f" from '{institution_type}' institutions" if institution_type else ""
+        kind_fa = kind_en = ""
+        if institution_type is not None:
+            labels = INSTITUTION_TYPE_LABELS[InstitutionType(institution_type)]
+            kind_fa = f" از موسسه‌های «{labels[0]}»"
+            kind_en = f" from institutions of type '{labels[1]}'"
         return _information_request(
             f"درگاه داده‌ای از این مجموعه{kind_fa}{wanted_fa} ندارد.",
             f"The gateway holds no data of this data set{kind_en}{wanted_en}.",

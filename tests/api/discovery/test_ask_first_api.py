@@ -180,6 +180,10 @@ def test_a_term_the_gateway_does_not_hold_leads_to_an_information_request(
     assert hit["coverage"]["periods"] == []
     assert hit["next_step"]["action"] == "information_request"
     assert "1399" in hit["next_step"]["message_en"]
+
+    no_such_type = _hit(_ask(client, world.consumer, "دانشجویان", institution_type="medical"))
+    assert no_such_type["next_step"]["action"] == "information_request"
+    assert "Medical university" in no_such_type["next_step"]["message_en"]
     assert not_for_that_period["next_step"]["action"] == "information_request"
 
 
