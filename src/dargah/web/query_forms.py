@@ -275,6 +275,7 @@ class Cell:
     text: str
     numeric: bool = False
     withheld: bool = False
+    hint: str | None = None  # the stored code behind a label
 
 
 @dataclass(frozen=True)
@@ -340,9 +341,22 @@ def _header(name: str, titles: dict[str, str], language: Language) -> str:
     return name
 
 
-def present(answer: QueryAnswer, titles: dict[str, str], language: Language) -> Table:
-    """The answer's header titles, cells (withheld ones marked) and, for a grouped
-    answer, the chart of its first aggregate."""
+Labels = dict[str, dict[str, str]]
+
+
+def _cell(value: Any, labels: dict[str, str] | None, language: Language) -> Cell:
+    if labels is not None and isinstance(value, str) and value in labels:
+        return Cell(labels[value], hint=value)
+    return _text(value, language)
+
+
+def present(
+    answer: QueryAnswer, titles: dict[str, str], language: Language, labels: Labels | None = None
+) -> Table:
+    """The answer's header titles, cells (withheld ones marked; codes as their labels,
+    from ``labels`` by column) and, for a grouped answer, the chart of its first
+    aggregate."""
+    labels = labels or {}
     columns = list(answer.columns)
     flag = next((i for i, c in enumerate(columns) if c.name == SUPPRESSED), None)
     shown = [i for i, c in enumerate(columns) if c.name != SUPPRESSED]
@@ -355,12 +369,12 @@ def present(answer: QueryAnswer, titles: dict[str, str], language: Language) -> 
             if withheld and index >= groups:
                 cells.append(Cell(translate(language, "q.withheld"), withheld=True))
             else:
-                cells.append(_text(row[index], language))
+                cells.append(_cell(row[index], labels.get(columns[index].name), language))
         rows.append(cells)
     headers = [_header(columns[i].name, titles, language) for i in shown]
     chart = None
     if answer.aggregate and 0 < groups < len(shown) and answer.rows:
-        chart = _chart(answer, groups, flag, headers, language)
+        chart = _chart(answer, groups, flag, headers, language, labels)
     return Table(headers=headers, rows=rows, chart=chart)
 
 
@@ -378,13 +392,21 @@ def _group_count(answer: QueryAnswer, titles: dict[str, str]) -> int:
 
 
 def _chart(
-    answer: QueryAnswer, groups: int, flag: int | None, headers: list[str], language: Language
+    answer: QueryAnswer,
+    groups: int,
+    flag: int | None,
+    headers: list[str],
+    language: Language,
+    labels: Labels,
 ) -> Chart:
     width, label_width, row_height, top = 640, 150, 26, 8
     bar_space = width - label_width - 70
     items = []
     for row in answer.rows[:CHART_BARS]:
-        label = " · ".join(_text(value, language).text for value in row[:groups])
+        label = " · ".join(
+            _cell(value, labels.get(column.name), language).text
+            for value, column in zip(row[:groups], answer.columns, strict=False)
+        )
         value = row[groups]
         withheld = (flag is not None and bool(row[flag])) or value is None
         items.append((label, None if withheld else float(value), withheld))

@@ -148,6 +148,18 @@ def test_small_cells_are_shown_as_withheld(client: TestClient, world: World) -> 
     assert page.text.count("cell--withheld") == 2
     assert "2 cells withheld" in page.text
     assert 'class="chart__bar"' not in page.text
+    # Codes are shown as their code list's labels, the code kept as a hint.
+    assert '<bdi title="bachelor">Bachelor</bdi>' in page.text
+
+
+def test_institutions_are_shown_by_name(client: TestClient, world: World) -> None:
+    _as(client, world.consumer, "fa")
+
+    page = _run(client, {"group_by": "institution"})
+
+    assert page.status_code == 200
+    assert 'title="7501">دانشگاه آزمایشی' in page.text
+    assert "7502" not in page.text  # the other province is outside the grant
 
 
 def test_rows_page_by_cursor(client: TestClient, world: World) -> None:

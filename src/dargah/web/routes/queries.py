@@ -14,6 +14,7 @@ from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
@@ -22,21 +23,24 @@ from dargah.access.models import Grant
 from dargah.access.policy import Permission, Principal, Role
 from dargah.access.protection import Access
 from dargah.api.deps import SessionDep, SettingsDep
+from dargah.catalogue import publishing
 from dargah.catalogue import service as catalogue
 from dargah.catalogue.documents import DatasetDocument
 from dargah.catalogue.models import Dataset
 from dargah.db.base import utcnow
 from dargah.db.session import atomic
 from dargah.errors import DargahError, PermissionDenied
+from dargah.members.models import Member, MemberKind
 from dargah.records import exports, service
 from dargah.records.exports import MEDIA_TYPES, ExportFormat
-from dargah.records.query import MAX_ROWS
+from dargah.records.query import INSTITUTION, MAX_ROWS
 from dargah.web.deps import PortalUser, require_form, require_page
-from dargah.web.i18n import Language
+from dargah.web.i18n import Language, display_name
 from dargah.web.query_forms import (
     FUNCTIONS,
     OPERATORS,
     FieldChoice,
+    Labels,
     QueryForm,
     field_choices,
     present,
@@ -154,8 +158,41 @@ def _grant_id(text: str) -> int | None:
     return int(text) if text.isdigit() else None
 
 
+def _labels(
+    session: Session, setting: _Setting, answer: service.QueryAnswer, language: Language
+) -> Labels:
+    """Labels to show for the answer's coded columns: code lists' labels, and the names
+    of the institutions (the rows carry their codes)."""
+    pick = "label_fa" if language == "fa" else "label_en"
+    shown = {column.name: column for column in answer.columns}
+    found: Labels = {}
+    if setting.document is not None:
+        with atomic(session):
+            values = publishing.code_values_for(session, setting.document)
+        for name, column in shown.items():
+            if column.field is not None and column.field.code_list in values:
+                found[name] = {
+                    item.code: str(getattr(item, pick) or item.label_fa)
+                    for item in values[column.field.code_list]
+                }
+    if INSTITUTION in shown and answer.rows:
+        position = answer.column_names.index(INSTITUTION)
+        codes = {str(row[position]) for row in answer.rows if row[position] is not None}
+        with atomic(session):
+            institutions = session.scalars(
+                select(Member).where(
+                    Member.kind == MemberKind.INSTITUTION.value, Member.code.in_(codes)
+                )
+            ).all()
+        found[INSTITUTION] = {
+            member.code: display_name(member, language) for member in institutions
+        }
+    return found
+
+
 def _page(
     request: Request,
+    session: Session,
     setting: _Setting,
     form: QueryForm,
     *,
@@ -165,7 +202,9 @@ def _page(
 ) -> Response:
     language = language_of(request)
     titles = {choice.name: choice.title for choice in setting.choices}
-    table = present(answer, titles, language) if answer is not None else None
+    table = None
+    if answer is not None:
+        table = present(answer, titles, language, _labels(session, setting, answer, language))
     context = {
         "dataset": setting.dataset,
         "problem": setting.problem,
@@ -192,7 +231,7 @@ def builder(request: Request, session: SessionDep, user: CanQuery, slug: str) ->
     grant_id = _grant_id(request.query_params.get("grant", ""))
     setting = _setting(session, user, slug, grant_id, language_of(request))
     form = QueryForm(grant=str(setting.access.grant_id or "") if setting.access else "")
-    return _page(request, setting, form)
+    return _page(request, session, setting, form)
 
 
 def _run(
@@ -229,12 +268,12 @@ def run_query(
     form = read_form(items)
     setting = _setting(session, user, slug, _grant_id(form.grant), language_of(request))
     if setting.problem is not None:
-        return _page(request, setting, form, status_code=setting.problem.status)
+        return _page(request, session, setting, form, status_code=setting.problem.status)
     try:
         answer = _run(session, settings, user, slug, form)
     except DargahError as exc:
-        return _page(request, setting, form, error=exc, status_code=exc.status)
-    return _page(request, setting, form, answer=answer)
+        return _page(request, session, setting, form, error=exc, status_code=exc.status)
+    return _page(request, session, setting, form, answer=answer)
 
 
 @router.post("/datasets/{slug}/query/export")
@@ -254,7 +293,7 @@ def export_query(
         answer = _run(session, settings, user, slug, form, export=export)
     except DargahError as exc:
         setting = _setting(session, user, slug, _grant_id(form.grant), language_of(request))
-        return _page(request, setting, form, error=exc, status_code=exc.status)
+        return _page(request, session, setting, form, error=exc, status_code=exc.status)
     headers = {
         "Content-Disposition": f'attachment; filename="{slug}.{export}"',
         "Cache-Control": "no-store",
