@@ -114,6 +114,7 @@ def people_document() -> DatasetDocument:
                 # Counts over these answer aggregate queries (decision 0012), so the
                 # query tests' counts run through the rollups as well.
                 "dargah:rollups": ROLLUPS,
+                "dargah:indexes": [["national_id"]],
             },
         }
     )

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from dargah.access import grants
@@ -23,6 +23,7 @@ from dargah.db.session import Database
 from dargah.members import service as members
 from dargah.members.models import Member
 from dargah.records import service as query_service
+from dargah.records import tables as record_tables
 from dargah.records.query import QuerySpec, compile_query, rollup_for
 from dargah.submissions.models import SubmissionMode
 from support.factories import Actor, make_hq_unit, make_institution
@@ -242,3 +243,18 @@ def test_a_rollup_answer_keeps_the_scope_suppression_and_audit(
     assert entry.action == "dataset.queried"
     assert entry.details["rollup"] is True
     assert entry.details["suppressed_cells"] == 3
+
+
+def test_declared_indexes_are_made_with_the_records_table(
+    session: Session,
+    database: Database,
+    settings: Settings,
+    tmp_path: Path,
+    places: tuple[Member, Member],
+) -> None:
+    load(database, settings, tmp_path, institution_id=places[0].id, lines=[row("1")])
+
+    document = catalogue.as_document(*_active(session))
+    name = record_tables.record_tables(document).current.name
+    indexes = inspect(session.connection()).get_indexes(name)
+    assert [index["column_names"] for index in indexes] == [["national_id"]]
