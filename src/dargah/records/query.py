@@ -470,7 +470,8 @@ def _source(
         types[name] = field.type
     if rollup is not None:
         tiebreak: tuple[ColumnElement[Any], ...] = (rows.c[SLICE],)
-        count: ColumnElement[Any] = cast(func.sum(rows.c[COUNT]), BigInteger())
+        # No rows: count(*) says 0, a sum says NULL.
+        count: ColumnElement[Any] = func.coalesce(cast(func.sum(rows.c[COUNT]), BigInteger()), 0)
     else:
         tiebreak = (rows.c[SLICE], *(rows.c[name] for name in document.natural_key))
         count = func.count()

@@ -49,6 +49,7 @@ SPECS: list[dict[str, Any]] = [
         "order_by": [{"field": "count", "direction": "desc"}],
     },
     {"group_by": ["gender"], "as_of": "1403-1", "aggregates": [{"fn": "count"}]},
+    {"aggregates": [{"fn": "count"}], "where": [{"field": "gender", "op": "=", "value": "z"}]},
 ]
 
 
