@@ -153,14 +153,15 @@ class ChangedLines:
     """The lines to read and check, in file order, each ending with a line break."""
     rows: np.ndarray
     """The row number of each of those lines, as a person sees it in the file."""
-    found: HashRuns
-    """The lines of the file that the index vouches for."""
+    missing: pl.Series
+    """The line hashes of clean entries whose lines the file no longer has (few)."""
 
     def unchanged(self, entries: pl.DataFrame) -> pl.Series:
         """Boolean, for some entries of the index: whether the entry's line is in the
         file, so that its row stays as it is."""
-        found = self.found.contains(entries[LINE].to_numpy())
-        return pl.Series(found & entries[CLEAN].to_numpy())
+        return entries.select(
+            pl.col(CLEAN) & ~pl.col(LINE).is_in(self.missing.implode())
+        ).to_series()
 
 
 def plan_increment(
@@ -171,7 +172,7 @@ def plan_increment(
     Returns None when the shortcut does not hold and the whole file must be processed:
     a quoted field spans lines, a line the index vouches for appears twice (a
     duplicate key the full check must report), or so much has changed that the
-    ordinary path is as quick.
+    ordinary path is as quick. Marks the index's lines met (``index.vouched``).
     """
     # Sorted hashes searched block by block: cheaper than a hash set rebuilt per block,
     # and numpy's memory goes back to the system as soon as it is freed.
@@ -179,24 +180,21 @@ def plan_increment(
     changed = 0
     parts: list[bytes] = []
     rows: list[np.ndarray] = []
-    found = HashRuns()
     row = first_row
     for lines in _split_blocks(_line_blocks(path, data_offset), encoding):
         if not lines.balanced:
             return None
-        hashes = lines.hashes.to_numpy()
-        known = index.vouched.contains(hashes)
-        vouched = np.sort(hashes[known])
-        if bool((vouched[1:] == vouched[:-1]).any()) or bool(found.contains(vouched).any()):
+        known, twice = index.vouched.mark(lines.hashes.to_numpy())
+        if twice:
             return None  # a vouched-for line twice
-        found.add(vouched)
         if not known.all():
             changed += lines.keep(~known, row, parts, rows)
             if changed > limit:
                 return None
         row += lines.ends.size
     row_numbers = np.concatenate(rows) if rows else np.empty(0, dtype=np.int64)
-    return ChangedLines(text=b"".join(parts), rows=row_numbers, found=found)
+    missing = pl.Series(LINE, index.vouched.unmarked(), dtype=pl.UInt64)
+    return ChangedLines(text=b"".join(parts), rows=row_numbers, missing=missing)
 
 
 def _split_blocks(blocks: Iterator[bytes], encoding: str) -> Iterator[_Lines]:

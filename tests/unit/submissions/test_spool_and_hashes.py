@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import polars as pl
+import pytest
 
 from dargah.submissions.hashes import HashRuns, in_sorted
 from dargah.submissions.spool import FrameSpool
@@ -54,3 +55,30 @@ def test_hash_runs_answer_like_a_set_across_runs() -> None:
     assert all(run.size <= 1_000 for run in runs._full)
     probe = np.concatenate((everything[::7], generator.integers(0, 2**63, 500, dtype=np.uint64)))
     assert np.array_equal(runs.contains(probe), np.isin(probe, everything))
+
+
+def test_marking_finds_members_tells_a_repeat_and_leaves_the_rest_unmarked() -> None:
+    runs = HashRuns(run_entries=3)
+    runs.add(np.array([5, 1, 9], dtype=np.uint64))
+    runs.add(np.array([7, 7, 3], dtype=np.uint64))  # stored twice in its run
+    found, twice = runs.mark(np.array([9, 4, 7], dtype=np.uint64))
+    assert found.tolist() == [True, False, True]
+    assert not twice
+    # Neither copy of 7 is left unmarked; what the file did not have is.
+    assert runs.unmarked().tolist() == [1, 3, 5]
+    _, twice = runs.mark(np.array([1], dtype=np.uint64))
+    assert not twice
+    _, twice = runs.mark(np.array([9], dtype=np.uint64))
+    assert twice  # met again since marking began
+    _, twice = runs.mark(np.array([3, 3], dtype=np.uint64))
+    assert twice  # met twice in one batch
+    assert runs.unmarked().tolist() == [5]
+
+
+def test_a_set_being_marked_cannot_grow() -> None:
+    runs = HashRuns()
+    runs.add(np.array([2], dtype=np.uint64))
+    runs.mark(np.array([2], dtype=np.uint64))
+    with pytest.raises(RuntimeError):
+        runs.add(np.array([3], dtype=np.uint64))
+    assert HashRuns().unmarked().tolist() == []
