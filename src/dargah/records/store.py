@@ -23,6 +23,8 @@ from typing import Any, Final
 import polars as pl
 from sqlalchemy import Connection, text
 
+from dargah.records.bulk import bulk_insert
+from dargah.records.rollups import CountChanges
 from dargah.records.tables import CLOSED_BY, HASH, SLICE, SUBMISSION, RecordTables
 
 HASH_SCHEME: Final = f"polars-{pl.__version__}-v1"
@@ -57,6 +59,8 @@ class SliceLoader:
     slice_id: int
     submission_id: int
     snapshot: bool
+    rollup_counts: CountChanges | None = None
+    """Kept up to date with what the load inserts and closes, if the data set has rollups."""
     counts: LoadCounts = field(default_factory=LoadCounts)
     _existing: pl.DataFrame | None = field(default=None, init=False)
     _seen: list[pl.DataFrame] = field(default_factory=list, init=False)
@@ -218,6 +222,8 @@ class SliceLoader:
             return
         if not rows.height:
             return
+        if self.rollup_counts is not None:
+            self.rollup_counts.inserted(rows)
         frame = self._with_system_columns(rows)
         if self._copy is None:
             raw: Any = self.connection.connection.dbapi_connection
@@ -249,8 +255,10 @@ class SliceLoader:
     def _insert(self, rows: pl.DataFrame) -> None:
         if not rows.height:
             return
+        if self.rollup_counts is not None:
+            self.rollup_counts.inserted(rows)
         frame = self._with_system_columns(rows)
-        _bulk_insert(self.connection, self.tables.current.name, frame)
+        bulk_insert(self.connection, self.tables.current.name, frame)
 
     def _close(self, keys: pl.DataFrame) -> None:
         """Move the current rows with these keys to history, closed by this submission."""
@@ -269,9 +277,12 @@ class SliceLoader:
         # Right after a large load the slice has no statistics yet, and the planner,
         # thinking it small, hashes all of it; a few keys must walk the primary key.
         walk = postgresql and keys.height * 10 < max(self._row_count, 1)
+        if walk:
+            self._planner_joins("off")
+        if self.rollup_counts is not None:
+            source = f'{_KEYS_TABLE} k JOIN "{current}" c ON c.{SLICE} = :s AND {join}'
+            self.rollup_counts.closing(self.connection, source, {"s": self.slice_id})
         if postgresql:
-            if walk:
-                self._planner_joins("off")
             # One pass: the deleted rows go straight into history.
             self.connection.execute(
                 text(
@@ -322,7 +333,7 @@ class SliceLoader:
                 text(f"CREATE TEMP TABLE IF NOT EXISTS {_KEYS_TABLE} ({definitions})")
             )
         self.connection.execute(text(f"DELETE FROM {_KEYS_TABLE}"))
-        _bulk_insert(self.connection, _KEYS_TABLE, keys.select(self.tables.key))
+        bulk_insert(self.connection, _KEYS_TABLE, keys.select(self.tables.key))
         if self.connection.dialect.name == "postgresql":
             # Without statistics the planner guesses a large temp table and scans the
             # whole slice; with them it walks the primary key once per staged key.
@@ -350,42 +361,3 @@ def _sqlite_schema(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 _BATCH: Final = 50_000
-_SYSTEM_CONSTANTS: Final = frozenset({SLICE, SUBMISSION})
-
-
-def _bulk_insert(connection: Connection, table: str, frame: pl.DataFrame) -> None:
-    """Insert a frame whose columns are named as the table's, the fastest way per database."""
-    # The driver's own connection: COPY (psycopg) is not part of the DB-API.
-    raw: Any = connection.connection.dbapi_connection
-    names = ", ".join(f'"{name}"' for name in frame.columns)
-    if connection.dialect.name == "postgresql":
-        with (
-            raw.cursor() as pg_cursor,
-            pg_cursor.copy(f'COPY "{table}" ({names}) FROM STDIN (FORMAT csv)') as copy,
-        ):
-            for offset in range(0, frame.height, _BATCH):
-                part = frame.slice(offset, _BATCH)
-                copy.write(part.write_csv(include_header=False, null_value=""))
-        return
-    # sqlite3 binds str/int/float/None natively; dates go as ISO text like SQLAlchemy's.
-    # Integer columns that hold one value (the slice, the submission) are written as
-    # literals: every bound value costs a Python object and a bind per row.
-    constant = {
-        name: int(frame[name][0])
-        for name, kind in frame.schema.items()
-        if kind == pl.Int64 and name in _SYSTEM_CONSTANTS and frame[name].n_unique() == 1
-    }
-    plain = frame.drop(list(constant)).with_columns(
-        [pl.col(name).cast(pl.String) for name, kind in frame.schema.items() if kind == pl.Date]
-    )
-    names = ", ".join(f'"{name}"' for name in (*constant, *plain.columns))
-    values = ", ".join([*(str(value) for value in constant.values()), *("?" * plain.width)])
-    cursor: Any = raw.cursor()
-    try:
-        for offset in range(0, plain.height, _BATCH):
-            cursor.executemany(
-                f'INSERT INTO "{table}" ({names}) VALUES ({values})',
-                plain.slice(offset, _BATCH).iter_rows(),
-            )
-    finally:
-        cursor.close()

@@ -99,6 +99,7 @@ def load_file(
             slice_id=slice_row.id,
             submission_id=submission.id,
             snapshot=snapshot,
+            rollup_counts=rollups.prepare(connection, document, slice_id=slice_row.id),
         )
         validator.prefetch_references()
         context = _line_context(table, document, code_digest, validator) if snapshot else None
@@ -132,7 +133,8 @@ def load_file(
             loader.abandon()
             raise
         slice_row.row_count = loader.finish()
-        rollups.refresh_slice(connection, document, slice_id=slice_row.id)
+        if loader.rollup_counts is not None:
+            loader.rollup_counts.apply(connection)
         slice_row.current_submission_id = submission.id
         slice_row.hash_scheme = HASH_SCHEME
         slice_row.loads += 1

@@ -22,6 +22,7 @@ from dargah.config import Settings
 from dargah.db.session import Database
 from dargah.members import service as members
 from dargah.members.models import Member
+from dargah.records import rollups
 from dargah.records import service as query_service
 from dargah.records import tables as record_tables
 from dargah.records.query import QuerySpec, compile_query, rollup_for
@@ -145,6 +146,35 @@ def test_rollup_answers_equal_group_by_through_loads_resubmissions_and_deltas(
         mode=SubmissionMode.DELTA,
         header="_action," + HEADER,
     )
+    _assert_same(session)
+
+    # A snapshot, then the same file re-sent with one line changed and one gone: the
+    # re-sent file skips its unchanged lines, and the counts follow what it changes.
+    steady = [row(str(n), gender="f" if n % 2 else "m") for n in range(200, 260)]
+    load(database, settings, tmp_path, institution_id=far.id, lines=steady)
+    _assert_same(session)
+    steady[5] = row("205", gender="x", level="phd")
+    del steady[7]
+    resent = load(database, settings, tmp_path, institution_id=far.id, lines=steady)
+    assert (resent.updated, resent.closed, resent.unchanged) == (1, 1, 58)
+    _assert_same(session)
+
+
+def test_a_rollup_made_after_loads_counts_every_slice(
+    session: Session,
+    database: Database,
+    settings: Settings,
+    tmp_path: Path,
+    places: tuple[Member, Member],
+) -> None:
+    near, far = places
+    load(database, settings, tmp_path, institution_id=near.id, lines=[row("1"), row("2")])
+    load(database, settings, tmp_path, institution_id=far.id, lines=[row("3", gender="m")])
+    # As if a later version declared the sets: their tables do not exist yet.
+    document = catalogue.as_document(*_active(session))
+    for rollup in rollups.rollups(document):
+        rollup.table.drop(session.connection())
+    load(database, settings, tmp_path, institution_id=near.id, lines=[row("1", level="phd")])
     _assert_same(session)
 
 
