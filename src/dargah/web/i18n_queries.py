@@ -107,6 +107,8 @@ QUERY_MESSAGES: Final[dict[str, dict[str, str]]] = {
         "q.no": "خیر",
         "q.system.institution": "موسسه",
         "q.system.period": "دوره",
+        "q.system.province": "استان موسسه",
+        "q.system.institution_type": "نوع موسسه",
         # -- grants
         "g.title": "مجوزهای دسترسی",
         "g.intro": "مجوزهایی که دارید و می‌دهید، و درخواست‌هایی که منتظر تصمیم‌اند.",
@@ -278,6 +280,8 @@ QUERY_MESSAGES: Final[dict[str, dict[str, str]]] = {
         "q.no": "No",
         "q.system.institution": "Institution",
         "q.system.period": "Period",
+        "q.system.province": "Province of the institution",
+        "q.system.institution_type": "Institution type",
         # -- grants
         "g.title": "Access grants",
         "g.intro": "The grants you hold and give, and the requests waiting for a decision.",

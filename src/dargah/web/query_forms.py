@@ -23,7 +23,13 @@ from dargah.access.protection import Access
 from dargah.catalogue.documents import DatasetDocument
 from dargah.errors import InvalidInput
 from dargah.persian import TEHRAN, normalize, to_persian_digits
-from dargah.records.query import MAX_ROWS, PERIOD_PATTERN, SYSTEM_FIELDS, QuerySpec, coerce_value
+from dargah.records.query import (
+    MAX_ROWS,
+    PERIOD_PATTERN,
+    QUERYABLE_SYSTEM_FIELDS,
+    QuerySpec,
+    coerce_value,
+)
 from dargah.records.service import SUPPRESSED, QueryAnswer
 from dargah.web.i18n import Language, format_date, format_number, translate
 
@@ -70,11 +76,14 @@ class FieldChoice:
 def field_choices(
     document: DatasetDocument, access: Access, language: Language
 ) -> list[FieldChoice]:
-    """The system columns and the fields the caller's grant allows, masked ones marked."""
+    """The system columns (the institution, its province and type, the period) and the
+    fields the caller's grant allows, masked ones marked."""
     personal_masked = not access.personal
+    own = set(document.schema_.field_names)  # a field of a system column's name wins
     choices = [
         FieldChoice(name, translate(language, f"q.system.{name}"), "string", system=True)
-        for name in SYSTEM_FIELDS
+        for name in QUERYABLE_SYSTEM_FIELDS
+        if name not in own
     ]
     for item in document.schema_.fields:
         if not access.allows(item.name):
@@ -384,7 +393,8 @@ def _group_count(answer: QueryAnswer, titles: dict[str, str]) -> int:
         return 0
     count = 0
     for column in answer.columns:
-        if (column.name in titles and column.field is not None) or column.name in SYSTEM_FIELDS:
+        system = column.name in QUERYABLE_SYSTEM_FIELDS and column.field is None
+        if (column.name in titles and column.field is not None) or system:
             count += 1
         else:
             break
@@ -399,21 +409,30 @@ def _chart(
     language: Language,
     labels: Labels,
 ) -> Chart:
-    width, label_width, row_height, top = 640, 150, 26, 8
-    bar_space = width - label_width - 70
-    items = []
-    for row in answer.rows[:CHART_BARS]:
+    items: list[tuple[str, float | None]] = []
+    for row in answer.rows:
         label = " · ".join(
             _cell(value, labels.get(column.name), language).text
             for value, column in zip(row[:groups], answer.columns, strict=False)
         )
         value = row[groups]
         withheld = (flag is not None and bool(row[flag])) or value is None
-        items.append((label, None if withheld else float(value), withheld))
-    biggest = max((value for _, value, _ in items if value is not None), default=0.0) or 1.0
+        items.append((label, None if withheld else float(value)))
+    return bar_chart(f"{headers[groups]} · {' · '.join(headers[:groups])}", items, language)
+
+
+def bar_chart(title: str, items: Sequence[tuple[str, float | None]], language: Language) -> Chart:
+    """A horizontal bar chart of ``(label, value)`` pairs, a value of None withheld (a
+    bar-less row that says so); the first ``CHART_BARS`` pairs are drawn, right to left
+    in Persian."""
+    width, label_width, row_height, top = 640, 150, 26, 8
+    bar_space = width - label_width - 70
+    drawn = list(items[:CHART_BARS])
+    biggest = max((value for _, value in drawn if value is not None), default=0.0) or 1.0
     rtl = language == "fa"
     bars = []
-    for position, (label, value, withheld) in enumerate(items):
+    for position, (label, value) in enumerate(drawn):
+        withheld = value is None
         length = 0.0 if value is None else max(1.0, bar_space * value / biggest)
         y = top + position * row_height
         if rtl:
@@ -425,17 +444,15 @@ def _chart(
             label_x, value_x = label_width, x + length + 6
         text = (
             translate(language, "q.withheld")
-            if withheld
-            else _text(
-                int(value) if value is not None and value.is_integer() else value, language
-            ).text
+            if value is None
+            else _text(int(value) if value.is_integer() else value, language).text
         )
         bars.append(Bar(label, text, x, y, length, label_x, value_x, withheld))
     return Chart(
-        title=f"{headers[groups]} · {' · '.join(headers[:groups])}",
+        title=title,
         width=width,
         height=top * 2 + row_height * len(bars),
         bars=bars,
         value_anchor="end" if rtl else "start",
-        omitted=max(0, len(answer.rows) - CHART_BARS),
+        omitted=max(0, len(items) - CHART_BARS),
     )

@@ -162,6 +162,40 @@ def test_institutions_are_shown_by_name(client: TestClient, world: World) -> Non
     assert "7502" not in page.text  # the other province is outside the grant
 
 
+def test_counts_by_the_institutions_province_and_type_are_labelled_and_charted(
+    client: TestClient, world: World
+) -> None:
+    _as(client, world.consumer, "fa")
+
+    page = _run(client, {"group_by": ["province", "institution_type"]})
+
+    assert page.status_code == 200, page.text[:2000]
+    # Only Tehran's state university is inside the grant: twelve students.
+    assert '<bdi title="23">تهران</bdi>' in page.text
+    assert '<bdi title="state_university">دانشگاه دولتی</bdi>' in page.text
+    assert page.text.count('class="chart__bar"') == 1
+    assert "تهران · دانشگاه دولتی" in page.text
+
+
+def test_the_address_fills_the_builder_in_without_running_it(
+    client: TestClient, world: World, session: Session
+) -> None:
+    _as(client, world.consumer)
+    before = session.scalars(select(AuditEntry.seq)).all()
+
+    page = client.get(
+        URL, params=[("group_by", "province"), ("group_by", "nope"), ("as_of", "1403-1")]
+    )
+
+    assert page.status_code == 200
+    assert re.search(r'name="group_by" value="province" checked', page.text)
+    assert 'value="nope"' not in page.text
+    assert re.search(r'id="as_of" name="as_of" type="text" value="1403-1"', page.text)
+    assert re.search(r'name="count" id="count" value="on" checked', page.text)
+    assert "query-table" not in page.text
+    assert session.scalars(select(AuditEntry.seq)).all() == before
+
+
 def test_rows_page_by_cursor(client: TestClient, world: World) -> None:
     _as(client, world.consumer)
 

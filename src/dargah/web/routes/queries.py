@@ -30,12 +30,13 @@ from dargah.catalogue.models import Dataset
 from dargah.db.base import utcnow
 from dargah.db.session import atomic
 from dargah.errors import DargahError, PermissionDenied
-from dargah.members.models import Member, MemberKind
+from dargah.members.models import INSTITUTION_TYPE_LABELS, InstitutionType, Member, MemberKind
+from dargah.members.provinces import PROVINCES
 from dargah.records import exports, service
 from dargah.records.exports import MEDIA_TYPES, ExportFormat
-from dargah.records.query import INSTITUTION, MAX_ROWS
+from dargah.records.query import INSTITUTION, INSTITUTION_TYPE, MAX_ROWS, PROVINCE
 from dargah.web.deps import PortalUser, require_form, require_page
-from dargah.web.i18n import Language, display_name
+from dargah.web.i18n import Language, display_name, label
 from dargah.web.query_forms import (
     FUNCTIONS,
     OPERATORS,
@@ -175,6 +176,15 @@ def _labels(
                     item.code: str(getattr(item, pick) or item.label_fa)
                     for item in values[column.field.code_list]
                 }
+    if PROVINCE in shown and shown[PROVINCE].field is None:
+        found[PROVINCE] = {
+            province.code: province.name_fa if language == "fa" else province.name_en
+            for province in PROVINCES
+        }
+    if INSTITUTION_TYPE in shown and shown[INSTITUTION_TYPE].field is None:
+        found[INSTITUTION_TYPE] = {
+            kind.value: label(INSTITUTION_TYPE_LABELS, kind, language) for kind in InstitutionType
+        }
     if INSTITUTION in shown and answer.rows:
         position = answer.column_names.index(INSTITUTION)
         codes = {str(row[position]) for row in answer.rows if row[position] is not None}
@@ -227,10 +237,22 @@ def _page(
 
 @router.get("/datasets/{slug}/query")
 def builder(request: Request, session: SessionDep, user: CanQuery, slug: str) -> Response:
-    """The query builder: the fields the caller's grant allows, masked ones marked."""
-    grant_id = _grant_id(request.query_params.get("grant", ""))
+    """The query builder: the fields the caller's grant allows, masked ones marked.
+
+    ``group_by`` (repeatable) and ``as_of`` in the address fill the form in (the
+    statistics dashboard links here so); nothing runs until the person posts it.
+    """
+    params = request.query_params
+    grant_id = _grant_id(params.get("grant", ""))
     setting = _setting(session, user, slug, grant_id, language_of(request))
-    form = QueryForm(grant=str(setting.access.grant_id or "") if setting.access else "")
+    usable = {choice.name for choice in setting.choices if choice.usable}
+    group_by = [name for name in params.getlist("group_by") if name in usable]
+    form = QueryForm(
+        grant=str(setting.access.grant_id or "") if setting.access else "",
+        group_by=group_by,
+        count=bool(group_by),
+        as_of=params.get("as_of", "")[:40],
+    )
     return _page(request, session, setting, form)
 
 
