@@ -24,6 +24,7 @@ from dargah.jobs.router import router as jobs_router
 from dargah.jobs.runner import start_background_worker
 from dargah.members.router import router as members_router
 from dargah.records.router import router as records_router
+from dargah.statistics.router import router as statistics_router
 from dargah.submissions.router import router as submissions_router
 from dargah.web.app import mount_portal
 
@@ -78,6 +79,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
         access_router,
         records_router,
         discovery_router,
+        statistics_router,
     ):
         app.include_router(router, prefix=API_PREFIX)
     mount_portal(app, settings)

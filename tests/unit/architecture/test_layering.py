@@ -30,6 +30,7 @@ LAYERS: list[set[str]] = [
     {"access"},  # grants, protection: read the catalogue, used by the query service
     {"records"},  # typed record tables, filled by submissions and read by queries
     {"discovery"},  # ask first: catalogue matches, loads and the caller's grants
+    {"statistics"},  # national pivots for dashboards, read through the query service
     {"submissions"},
     {"api"},
     {"tables", "demo"},

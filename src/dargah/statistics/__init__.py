@@ -1,0 +1,1 @@
+"""Statistics for dashboards: named national pivots answered through the query service."""
