@@ -8,7 +8,16 @@ from fastapi.staticfiles import StaticFiles
 from dargah.config import Settings
 from dargah.web.deps import LoginRequired
 from dargah.web.errors import redirect_to_login, render_error
-from dargah.web.routes import auth, catalogue, grants, home, members, queries, submissions
+from dargah.web.routes import (
+    auth,
+    catalogue,
+    grants,
+    home,
+    members,
+    queries,
+    statistics,
+    submissions,
+)
 from dargah.web.templating import STATIC_DIR
 
 
@@ -28,6 +37,7 @@ def mount_portal(app: FastAPI, settings: Settings) -> None:
         submissions.router,
         queries.router,
         grants.router,
+        statistics.router,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -22,6 +22,7 @@ from dargah.api.deps import SESSION_COOKIE, SessionDep
 from dargah.errors import NotAuthenticated, PermissionDenied
 from dargah.identity import service as identity
 from dargah.identity.models import Person
+from dargah.statistics import service as statistics
 from dargah.web.i18n import Language
 
 CSRF_FIELD = "csrf_token"
@@ -34,6 +35,7 @@ class PortalUser:
     principal: Principal
     csrf_token: str
     full_name: str
+    sees_statistics: bool = False  # may read at least one national pivot (the nav link)
 
     def can(self, permission: Permission) -> bool:
         """Whether the person's role holds ``permission`` (for showing links and buttons)."""
@@ -101,6 +103,8 @@ def current_user(request: Request, session: SessionDep) -> PortalUser:
         principal=principal,
         csrf_token=csrf_token,
         full_name=person.full_name if person is not None else principal.name,
+        sees_statistics=principal.can(Permission.QUERY)
+        and statistics.sees_any(session, principal=principal),
     )
     request.state.portal_user = user
     request.state.principal = principal

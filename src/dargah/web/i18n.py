@@ -14,6 +14,7 @@ from typing import Final, Literal, TypeVar
 
 from dargah.persian import TEHRAN, format_jalali, to_persian_digits
 from dargah.web.i18n_queries import QUERY_MESSAGES
+from dargah.web.i18n_statistics import STATISTICS_MESSAGES
 
 Language = Literal["fa", "en"]
 LANGUAGES: Final[tuple[Language, ...]] = ("fa", "en")
@@ -772,12 +773,14 @@ MESSAGES: Final[dict[Language, dict[str, str]]] = {
 }
 
 
-# The query and grant pages keep their messages in a module of their own.
+# The query and grant pages, and the statistics dashboard, keep their messages in
+# modules of their own.
 for _language in LANGUAGES:
-    _clash = MESSAGES[_language].keys() & QUERY_MESSAGES[_language].keys()
-    if _clash:
-        raise RuntimeError(f"message keys defined twice: {sorted(_clash)}")
-    MESSAGES[_language].update(QUERY_MESSAGES[_language])
+    for _extra in (QUERY_MESSAGES, STATISTICS_MESSAGES):
+        _clash = MESSAGES[_language].keys() & _extra[_language].keys()
+        if _clash:
+            raise RuntimeError(f"message keys defined twice: {sorted(_clash)}")
+        MESSAGES[_language].update(_extra[_language])
 
 
 def coerce_language(value: str | None) -> Language | None:

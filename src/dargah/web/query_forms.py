@@ -421,16 +421,22 @@ def _chart(
     return bar_chart(f"{headers[groups]} · {' · '.join(headers[:groups])}", items, language)
 
 
-def bar_chart(title: str, items: Sequence[tuple[str, float | None]], language: Language) -> Chart:
+def bar_chart(
+    title: str,
+    items: Sequence[tuple[str, float | None]],
+    language: Language,
+    *,
+    bars: int = CHART_BARS,
+) -> Chart:
     """A horizontal bar chart of ``(label, value)`` pairs, a value of None withheld (a
-    bar-less row that says so); the first ``CHART_BARS`` pairs are drawn, right to left
-    in Persian."""
+    bar-less row that says so); the first ``bars`` pairs are drawn, right to left in
+    Persian."""
     width, label_width, row_height, top = 640, 150, 26, 8
     bar_space = width - label_width - 70
-    drawn = list(items[:CHART_BARS])
+    drawn = list(items[:bars])
     biggest = max((value for _, value in drawn if value is not None), default=0.0) or 1.0
     rtl = language == "fa"
-    bars = []
+    shown = []
     for position, (label, value) in enumerate(drawn):
         withheld = value is None
         length = 0.0 if value is None else max(1.0, bar_space * value / biggest)
@@ -447,12 +453,12 @@ def bar_chart(title: str, items: Sequence[tuple[str, float | None]], language: L
             if value is None
             else _text(int(value) if value.is_integer() else value, language).text
         )
-        bars.append(Bar(label, text, x, y, length, label_x, value_x, withheld))
+        shown.append(Bar(label, text, x, y, length, label_x, value_x, withheld))
     return Chart(
         title=title,
         width=width,
-        height=top * 2 + row_height * len(bars),
-        bars=bars,
+        height=top * 2 + row_height * len(shown),
+        bars=shown,
         value_anchor="end" if rtl else "start",
-        omitted=max(0, len(items) - CHART_BARS),
+        omitted=max(0, len(items) - len(shown)),
     )
