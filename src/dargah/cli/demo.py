@@ -115,6 +115,10 @@ def _print_credentials(credentials: DemoCredentials, *, base_url: str, path: Pat
                 f"Query / پرسش: log in as hq.research or hq.education → {base_url}/queries "
                 "(hq.education also decides a pending grant request at /grants)"
             ),
+            Text(
+                f"Dashboard / داشبورد آمار ملی: log in as hq.research → {base_url}/statistics "
+                "(students by province, institution type, degree level and gender, field)"
+            ),
             Text(""),
             _people_table(credentials),
             Text(""),

@@ -27,8 +27,18 @@ from dargah.submissions import service
 from dargah.submissions.models import AcceptancePolicy, Submission
 
 TERMS = ("1402-1", "1402-2", "1403-1")
-# (institution code, students) — sizes in proportion, scaled down for a quick demo.
-SENDERS = (("1001", 1800), ("1002", 1500), ("9001", 2400), ("3123", 1200), ("6001", 400))
+# (institution code, students) — sizes in proportion, scaled down for a quick demo. Most
+# are in Tehran; Shiraz, Mashhad and Tabriz give the national dashboard more provinces.
+SENDERS = (
+    ("1001", 1800),
+    ("1002", 1500),
+    ("9001", 2400),
+    ("3123", 1200),
+    ("6001", 400),
+    ("1010", 700),
+    ("1011", 800),
+    ("1014", 600),
+)
 REJECTED = "6001"  # its latest file has broken national ids: all or nothing, nothing loaded
 PARTIAL = "3123"  # sends with accept-valid: the good rows are loaded, the rest reported
 MISSING = "1002"  # has not sent the latest term

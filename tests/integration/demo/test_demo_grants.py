@@ -19,6 +19,7 @@ from dargah.demo.submissions import seed_demo_submissions
 from dargah.members import service as members
 from dargah.records import service as records
 from dargah.records.query import QuerySpec
+from dargah.statistics import service as statistics
 
 pytestmark = pytest.mark.parametrize("fresh_database_url", ["sqlite", "postgresql"], indirect=True)
 
@@ -75,3 +76,26 @@ def test_the_demo_hq_users_can_query_and_decide(demo: Database) -> None:
         assert len(pending) == 1
         assert pending[0].consumer_hq_unit is not None
         assert pending[0].consumer_hq_unit.code == "research"
+
+
+def test_the_research_deputy_sees_the_students_dashboard_with_data(demo: Database) -> None:
+    research = _staff_of(demo, "research")
+    with demo.session() as session:
+        visible = statistics.visible_pivots(session, principal=research)
+        assert {view.pivot.dataset for view in visible} == {"students"}
+        assert visible[0].latest == "1403-1"
+
+        provinces = statistics.answer(
+            session,
+            principal=research,
+            pivot_id="students-by-province",
+            period=None,
+            secret=b"demo-test",
+        )
+
+    assert provinces.period == "1403-1"
+    # Tehran, Fars, Razavi Khorasan and East Azerbaijan report.
+    assert {cell.labels[0].code for cell in provinces.cells} == {"23", "07", "09", "03"}
+    assert provinces.total is not None
+    assert provinces.total > 5000
+    assert provinces.kind.value == "aggregate"

@@ -215,6 +215,7 @@ def test_demo_run_seeds_once_and_prints_logins_and_keys(demo_cli_env: Path) -> N
     assert DEMO_PASSWORD in first.output
     assert hq_key.secret in first.output
     assert "http://127.0.0.1:8000/api/v1/members?province=23" in first.output
+    assert "http://127.0.0.1:8000/statistics" in first.output  # the national dashboard
 
     # A second run reuses the seeded database and shows the same (saved) key.
     second = runner.invoke(app, ["demo", "run", "--no-serve"])
@@ -242,7 +243,7 @@ def test_demo_data_arrives_through_the_submission_path(demo_database: Database) 
     )
     delivered = seed_demo_submissions(demo_database, settings, cli_principal("demo-test"))
 
-    assert (delivered.accepted, delivered.partial, delivered.rejected) == (18, 1, 1)
+    assert (delivered.accepted, delivered.partial, delivered.rejected) == (30, 1, 1)
     with demo_database.session() as session:
         statuses = {row.status for row in session.scalars(select(Submission))}
         assert statuses == {"accepted", "partially_accepted", "rejected"}
