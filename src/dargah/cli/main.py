@@ -17,6 +17,7 @@ from dargah.cli import (
     query,
     receipt,
     serve,
+    statistics,
     worker,
 )
 
@@ -40,6 +41,7 @@ app.command("serve")(serve.serve)
 app.command("worker")(worker.worker)
 app.command("push")(push.push)
 app.command("query")(query.query)
+app.command("statistics")(statistics.statistics_command)
 
 if __name__ == "__main__":
     app()

@@ -184,7 +184,7 @@ def _first_error(exc: ValidationError) -> str:
 # -- acting locally ---------------------------------------------------------------------
 
 
-def _local_principal(reference: str) -> Principal:
+def local_principal(reference: str) -> Principal:
     """The consumer ``--as`` names: an HQ unit code, or an institution's or agency's
     identifier. The shell user stays named in the audit entry."""
     base = actor()
@@ -216,7 +216,7 @@ def _local_principal(reference: str) -> Principal:
 def _local_pages(
     slug: str, body: dict[str, Any], purpose: str, grant: int | None, reference: str, fmt: str
 ) -> Iterator[QueryAnswer]:
-    principal = _local_principal(reference)
+    principal = local_principal(reference)
     secret = settings().secret_key.get_secret_value().encode()
     cursor: str | None = body.get("cursor")
     with open_database() as database, database.session() as session:
@@ -241,7 +241,7 @@ def _local_pages(
 # -- through a gateway -------------------------------------------------------------------
 
 
-def _problem(response: httpx.Response) -> InvalidInput:
+def gateway_problem(response: httpx.Response) -> InvalidInput:
     try:
         problem = response.json()
     except ValueError:
@@ -298,7 +298,7 @@ def _gateway_pages(
                 f"/api/v1/datasets/{slug}/query", params={"format": "json"}, json=payload
             )
             if response.status_code >= 400:
-                raise _problem(response)
+                raise gateway_problem(response)
             answer = _answer_of(response.json())
             yield answer
             if answer.next_cursor is None:
