@@ -118,6 +118,9 @@ def _raw_load(database: Database, path: Path) -> float:
             raw.commit()
         else:
             cursor = raw.cursor()
+            # One transaction, said explicitly: the pool may lend the connection in
+            # sqlite3's autocommit mode, where each row would commit on its own.
+            cursor.execute("BEGIN")
             with path.open(encoding="utf-8", newline="") as handle:
                 reader = csv.reader(handle)
                 next(reader)

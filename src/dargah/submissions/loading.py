@@ -8,6 +8,7 @@ for the slice skips the lines the index vouches for (``submissions.lines``, deci
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from pathlib import Path
@@ -26,6 +27,7 @@ from dargah.db.base import utcnow
 from dargah.errors import DargahError
 from dargah.records import rollups
 from dargah.records import tables as record_tables
+from dargah.records.bulk import load_cache
 from dargah.records.models import RecordSlice
 from dargah.records.store import HASH_SCHEME, SliceLoader
 from dargah.submissions.fields import CodeLookup
@@ -78,18 +80,22 @@ def load_file(
     head = read_head(path, 8192)
     source_format = detect_format(submission.filename, head, submission.source_format)
     submission.source_format = source_format.value
-    with open_table(
-        path,
-        format=source_format,
-        filename=submission.filename,
-        encoding=submission.declared_encoding,
-        line_hashes=snapshot and not submission.validate_only,
-    ) as table:
+    with (
+        open_table(
+            path,
+            format=source_format,
+            filename=submission.filename,
+            encoding=submission.declared_encoding,
+            line_hashes=snapshot and not submission.validate_only,
+        ) as table,
+        contextlib.ExitStack() as load_context,
+    ):
         if submission.validate_only:
             return run_pass(
                 table, validator, loader=None, all_or_nothing=all_or_nothing, progress=progress
             )
         connection = session.connection()
+        load_context.enter_context(load_cache(connection))
         tables = record_tables.record_tables(document)
         record_tables.ensure(connection, tables)
         slice_row = lock_slice(session, submission)
