@@ -160,18 +160,31 @@ class CountChanges:
     def closing(self, connection: Connection, source: str, parameters: dict[str, object]) -> None:
         """Take away rows about to be closed: ``source`` is the SQL ``FROM`` clause that
         finds them, with the current table as ``c``; the rows must still be there."""
+        if not self._declared:
+            return
         self._closed = True
+        # The rows are found once, counted over every field of every set; each set's
+        # cells are then summed from those few counts.
+        union = sorted({name for rollup in self._declared for name in rollup.fields})
+        found = ", ".join(f'c."{name}"' for name in union)
+        connection.execute(text(f"DROP TABLE IF EXISTS {_CLOSED_TABLE}"))
+        connection.execute(
+            text(
+                f"CREATE TEMP TABLE {_CLOSED_TABLE} AS SELECT {found}, count(*) AS {COUNT} "
+                f"FROM {source} GROUP BY {found}"
+            ),
+            parameters,
+        )
         for rollup in self._declared:
-            fields = ", ".join(f'c."{name}"' for name in rollup.fields)
             names = ", ".join(f'"{name}"' for name in rollup.fields)
             connection.execute(
                 text(
                     f'INSERT INTO "{rollup.table.name}" ({SLICE}, {names}, {COUNT}) '
-                    f"SELECT {int(self._slice_id)}, {fields}, -count(*) FROM {source} "
-                    f"GROUP BY {fields}"
-                ),
-                parameters,
+                    f"SELECT {int(self._slice_id)}, {names}, -sum({COUNT}) "
+                    f"FROM {_CLOSED_TABLE} GROUP BY {names}"
+                )
             )
+        connection.execute(text(f"DROP TABLE {_CLOSED_TABLE}"))
 
     def apply(self, connection: Connection) -> None:
         """Merge the changes into the slice's counts; cells that reach zero go."""
@@ -212,6 +225,7 @@ class CountChanges:
 
 
 _PARTS_KEPT: Final = 32
+_CLOSED_TABLE: Final = "_dargah_closed_counts"
 
 
 def _summed(parts: list[pl.DataFrame], fields: tuple[str, ...]) -> pl.DataFrame:
