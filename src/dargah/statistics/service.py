@@ -767,8 +767,8 @@ def visible_pivots(session: Session, *, principal: Principal) -> list[PivotView]
 
 
 def dashboard_periods(views: Iterable[PivotView]) -> list[str]:
-    """The periods a dashboard offers: every period loaded for some pivot, oldest first;
-    terms before the year-long periods they belong to are all kept."""
+    """The periods a dashboard offers: every period loaded for some pivot (terms and
+    years alike), oldest first."""
     return sorted({period for view in views for period in view.periods}, key=period_key)
 
 
