@@ -431,9 +431,13 @@ def bar_chart(
     """A horizontal bar chart of ``(label, value)`` pairs, a value of None withheld (a
     bar-less row that says so); the first ``bars`` pairs are drawn, right to left in
     Persian."""
-    width, label_width, row_height, top = 640, 150, 26, 8
-    bar_space = width - label_width - 70
     drawn = list(items[:bars])
+    # The label column fits the longest label drawn (about 6.5 units a character at the
+    # chart's 13px), within bounds that leave the bars most of the width.
+    longest = max((len(label) for label, _ in drawn), default=0)
+    width, row_height, top = 640, 26, 8
+    label_width = min(280, max(90, round(longest * 6.5) + 8))
+    bar_space = width - label_width - 70
     biggest = max((value for _, value in drawn if value is not None), default=0.0) or 1.0
     rtl = language == "fa"
     shown = []
