@@ -10,13 +10,15 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# An execution option: statements on this connection run outside any transaction.
+_OUTSIDE_TRANSACTION = "dargah_outside_transaction"
 
 
 def make_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> Engine:
     """Create an engine with the settings each database needs to be safe and fast."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(url, echo=echo)
+        return _sqlite_engine(url, echo=echo, pool_size=pool_size)
     return create_engine(
         url,
         echo=echo,
@@ -27,15 +29,34 @@ def make_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> Engine:
     )
 
 
-def _sqlite_engine(url: str, *, echo: bool) -> Engine:
+def read_engine(engine: Engine) -> Engine:
+    """``engine`` for reads outside any transaction: each statement commits on its own.
+
+    PostgreSQL: the driver's autocommit, so no BEGIN and ROLLBACK round trips. SQLite:
+    its connections run without the sqlite3 module's transaction handling anyway, and
+    ``_on_begin`` is told not to begin one — no turn at the write lock. (SQLAlchemy's
+    AUTOCOMMIT level would do the same there, plus a PRAGMA each time a connection goes
+    back to the pool.)
+    """
+    if engine.dialect.name == "sqlite":
+        return engine.execution_options(**{_OUTSIDE_TRANSACTION: True})
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
+
+
+def _sqlite_engine(url: str, *, echo: bool, pool_size: int) -> Engine:
     parsed = make_url(url)
     database = parsed.database
     if database and database != ":memory:" and not database.startswith("file:"):
         Path(database).parent.mkdir(parents=True, exist_ok=True)
+    # SQLAlchemy pools connections to a file (QueuePool); in memory, one per thread.
+    in_memory = not database or database == ":memory:" or parsed.query.get("mode") == "memory"
     engine = create_engine(
         url,
         echo=echo,
         connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+        # As many connections kept as for PostgreSQL: a connection opened past the pool
+        # is closed again on return, and opening one runs the PRAGMAs below.
+        **({} if in_memory else {"pool_size": pool_size, "max_overflow": pool_size}),
         future=True,
     )
 
@@ -62,8 +83,9 @@ def _sqlite_engine(url: str, *, echo: bool) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        if connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
-            return  # probes and schema checks read outside any transaction
+        options = connection.get_execution_options()
+        if options.get("isolation_level") == "AUTOCOMMIT" or options.get(_OUTSIDE_TRANSACTION):
+            return  # probes, schema checks and ``read_engine`` read outside any transaction
         connection.info[held] = writer.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
         # IMMEDIATE takes the write lock up front: a deferred transaction that reads and
         # then writes can fail at once with SQLITE_BUSY instead of waiting its turn.
@@ -80,4 +102,12 @@ def _sqlite_engine(url: str, *, echo: bool) -> Engine:
 
     event.listen(engine, "commit", _end)
     event.listen(engine, "rollback", _end)
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        # A connection lent out with isolation_level="AUTOCOMMIT" (reads, probes) comes
+        # back with the sqlite3 module's own transaction handling switched on again (the
+        # dialect's reset); take it away again before the next use.
+        dbapi_connection.isolation_level = None
+
     return engine

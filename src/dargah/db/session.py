@@ -6,18 +6,24 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from dargah.db.engine import make_engine
+from dargah.db.engine import make_engine, read_engine
 
 
 @dataclass(frozen=True)
 class Database:
-    """An engine and the session factory bound to it."""
+    """An engine and the session factory bound to it.
+
+    ``read_engine`` serves ``reading``: the same pool, every statement committing on
+    its own (``db.engine.read_engine``). Without it (tests, whose sessions all share one
+    rolled-back connection) ``reading`` and ``writing`` use a session of ``sessions``.
+    """
 
     engine: Engine
     sessions: sessionmaker[Session]
+    read_engine: Engine | None = None
 
     @classmethod
     def from_url(cls, url: str, *, echo: bool = False, pool_size: int = 10) -> Database:
@@ -27,7 +33,11 @@ class Database:
     @classmethod
     def from_engine(cls, engine: Engine) -> Database:
         """Wrap an existing engine (tests bind sessions to one connection)."""
-        return cls(engine=engine, sessions=session_factory(engine))
+        return cls(
+            engine=engine,
+            sessions=session_factory(engine),
+            read_engine=read_engine(engine),
+        )
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -37,6 +47,33 @@ class Database:
             yield session
         finally:
             session.close()
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """A connection for a read that needs no transaction of its own: one statement,
+        or several that need not see one snapshot.
+
+        Outside a transaction a read takes no turn at SQLite's write lock (which every
+        transaction here takes up front) and costs PostgreSQL no BEGIN and ROLLBACK.
+        Nothing written through it is undone on error: use ``session`` to write.
+        """
+        if self.read_engine is None:
+            with self.session() as session:
+                yield session.connection()
+            return
+        with self.read_engine.connect() as connection:
+            yield connection
+
+    @contextmanager
+    def writing(self) -> Iterator[Connection]:
+        """A connection in a transaction of its own, committed on exit and rolled back
+        on error: for writes in Core alone, which need no ORM session around them."""
+        if self.read_engine is None:
+            with self.session() as session, atomic(session):
+                yield session.connection()
+            return
+        with self.engine.begin() as connection:
+            yield connection
 
 
 def session_factory(bind: Engine) -> sessionmaker[Session]:
