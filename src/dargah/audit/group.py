@@ -1,0 +1,97 @@
+"""Group commit of audit entries: concurrent requests' entries chained in one transaction.
+
+Every read of records is audited before it is answered. Written one transaction per
+read, each entry takes the chain head's lock (PostgreSQL's row lock, SQLite's write
+lock) and a commit of its own, so audited reads queue behind each other. Here the
+entries of requests that arrive while a batch is being written wait together; the
+next request to find the writer idle takes them all (up to ``MAX_BATCH``) and writes
+them in one transaction — one head update, one INSERT, one commit when nobody else
+appended since its last batch (``audit.service.append_drafts``) — then wakes the
+others: the leader/follower scheme of databases' own group commit.
+
+``append`` returns only after the transaction holding the entry has committed, so an
+answer is never sent for a read whose entry is not durable; if the process dies
+first, neither the entry nor the answer leaves it. If the batch fails, every request
+in it fails (``audit_unavailable``) and none is answered. The chain is the same as one
+written entry by entry: ``dargah audit verify`` checks it alike.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any, Final
+
+from dargah.audit.service import append_drafts
+from dargah.db.session import Database
+from dargah.errors import ServiceUnavailable
+
+MAX_BATCH: Final = 500
+
+
+@dataclass
+class _Waiting:
+    draft: dict[str, Any]
+    seq: int | None = None
+    error: BaseException | None = None
+    done: bool = False
+
+
+class GroupCommit:
+    """Appends audit entries to the chain of ``database``, many per transaction."""
+
+    def __init__(self, database: Database, *, max_batch: int = MAX_BATCH) -> None:
+        self._database = database
+        self._max_batch = max_batch
+        self._lock = threading.Lock()
+        self._turn = threading.Condition(self._lock)
+        self._queue: list[_Waiting] = []
+        self._writing = False
+        # The chain's head as the last batch left it: if nobody appended since, the
+        # next batch moves it in one statement.
+        self._head: tuple[int, str] | None = None
+
+    def append(self, draft: dict[str, Any]) -> int:
+        """Chain ``draft`` (from ``audit.service.draft``); its ``seq`` once committed."""
+        waiting = _Waiting(draft)
+        with self._turn:
+            self._queue.append(waiting)
+            while not waiting.done:
+                if self._writing:
+                    self._turn.wait()
+                    continue
+                batch = self._queue[: self._max_batch]
+                del self._queue[: self._max_batch]
+                self._writing = True
+                self._lock.release()
+                try:
+                    self._write(batch)
+                finally:
+                    self._lock.acquire()
+                    self._writing = False
+                    self._turn.notify_all()
+        if waiting.error is not None or waiting.seq is None:
+            raise ServiceUnavailable(
+                "ثبت رویداد در دفتر ممیزی ممکن نشد؛ پاسخ داده نشد. دوباره بفرستید.",
+                "The audit entry could not be written, so nothing was answered; try again.",
+                code="audit_unavailable",
+            ) from waiting.error
+        return waiting.seq
+
+    def _write(self, batch: list[_Waiting]) -> None:
+        # Only the one writer at a time reads and sets ``_head``.
+        try:
+            with self._database.writing() as connection:
+                numbers, head = append_drafts(
+                    connection, [item.draft for item in batch], head=self._head
+                )
+        except BaseException as exc:
+            self._head = None
+            for item in batch:
+                item.error, item.done = exc, True
+            if not isinstance(exc, Exception):
+                raise
+            return
+        self._head = head
+        for item, seq in zip(batch, numbers, strict=True):
+            item.seq, item.done = seq, True
