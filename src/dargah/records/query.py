@@ -5,7 +5,10 @@ keyset cursor and an "as of" point. ``compile_query`` turns it into one ``Select
 a data-set version's record tables joined to their slices and institutions, with the
 caller's row limits applied as conditions on those joins. Input never becomes SQL
 text: names are looked up in the data set's schema (unknown names are refused), values
-are checked and converted per field type and bound as parameters.
+are checked and converted per field type and bound as parameters, named by their place
+in the query (``w0``, ``w1_0``, ``a0``). A statement therefore serves every query of
+the same shape (``query_shape``) with that query's own values (``rebind``): a lookup
+repeated with another national id reuses the statement, and SQLAlchemy its SQL.
 
 Pure: builds statements, runs nothing.
 """
@@ -16,8 +19,9 @@ import base64
 import hashlib
 import json
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from dataclasses import field as dataclass_field
 from datetime import date, datetime
 from typing import Annotated, Any, Final, Literal
 
@@ -30,6 +34,7 @@ from sqlalchemy import (
     FromClause,
     Select,
     and_,
+    bindparam,
     cast,
     distinct,
     false,
@@ -259,6 +264,8 @@ class CompiledQuery:
     # Aggregate answers: how many leading columns are groups; the row count follows
     # the shown columns as ``_n``.
     groups: int = 0
+    # The values of the statement's named parameters; pass them when running it.
+    parameters: Mapping[str, Any] = dataclass_field(default_factory=dict)
 
 
 def _invalid(field: str, message_fa: str, message_en: str, *, code: str) -> InvalidInput:
@@ -498,11 +505,16 @@ def _limits(limits: RowLimits, slices: Any, members: Any) -> list[ColumnElement[
     return found
 
 
-def _condition(source: _Source, condition: Condition) -> ColumnElement[bool]:
+def _condition(
+    source: _Source, condition: Condition, index: int, values: Mapping[str, object]
+) -> ColumnElement[bool]:
+    """Condition number ``index``, over parameters ``w<index>`` (``w<index>_0`` and
+    ``w<index>_1`` for ``between``) bound to ``values`` (from ``_values``)."""
     name = condition.field
     column = source.column(name)
     kind = source.types[name]
     op = condition.op
+    key = f"w{index}"
     if op == "is_null":
         return column.is_(None)
     if op == "is_not_null":
@@ -515,6 +527,47 @@ def _condition(source: _Source, condition: Condition) -> ColumnElement[bool]:
                 f"'contains' applies to text fields only, not '{name}'.",
                 code="query_operator_invalid",
             )
+        return _folded(column).contains(bindparam(key, values[key]), escape=_ESCAPE)
+    if op in ("in", "not_in"):
+        listed = bindparam(key, values[key], expanding=True, type_=column.type)
+        return column.in_(listed) if op == "in" else column.not_in(listed)
+    if op == "between":
+        low, high = f"{key}_0", f"{key}_1"
+        return column.between(
+            bindparam(low, values[low], type_=column.type),
+            bindparam(high, values[high], type_=column.type),
+        )
+    value = bindparam(key, values[key], type_=column.type)
+    if op == "=":
+        return column == value
+    if op == "!=":
+        return column != value
+    if op == "<":
+        return column < value
+    if op == "<=":
+        return column <= value
+    if op == ">":
+        return column > value
+    return column >= value
+
+
+_ESCAPE: Final = "/"
+
+
+def _like_escaped(text: str) -> str:
+    # What SQLAlchemy's autoescape does to a literal: the escape character, % and _.
+    return (
+        text.replace(_ESCAPE, _ESCAPE * 2).replace("%", _ESCAPE + "%").replace("_", _ESCAPE + "_")
+    )
+
+
+def _condition_values(kind: str, condition: Condition, index: int) -> dict[str, object]:
+    name = condition.field
+    op = condition.op
+    key = f"w{index}"
+    if op in _NO_VALUE:
+        return {}
+    if op == "contains":
         needle = match_key(str(condition.value))
         if not needle:
             raise _invalid(
@@ -523,38 +576,52 @@ def _condition(source: _Source, condition: Condition) -> ColumnElement[bool]:
                 "The text to look for is empty.",
                 code="query_value_invalid",
             )
-        return _folded(column).contains(needle, autoescape=True)
-    if op in _LIST_OPERATORS:
-        values = [coerce_value(kind, value, field=name) for value in condition.value]
-        if op == "in":
-            return column.in_(values)
-        if op == "not_in":
-            return column.not_in(values)
-        return column.between(values[0], values[1])
-    value = coerce_value(kind, condition.value, field=name)
-    comparisons = {
-        "=": column == value,
-        "!=": column != value,
-        "<": column < value,
-        "<=": column <= value,
-        ">": column > value,
-        ">=": column >= value,
-    }
-    return comparisons[op]
+        return {key: _like_escaped(needle)}
+    if op in ("in", "not_in"):
+        return {key: [coerce_value(kind, value, field=name) for value in condition.value]}
+    if op == "between":
+        low, high = (coerce_value(kind, value, field=name) for value in condition.value)
+        return {f"{key}_0": low, f"{key}_1": high}
+    return {key: coerce_value(kind, condition.value, field=name)}
+
+
+def _values(
+    spec: QuerySpec, types: Mapping[str, str], after: Sequence[object] | None
+) -> dict[str, object]:
+    """The value of every parameter of ``spec``'s statement, checked and converted."""
+    values: dict[str, object] = {}
+    for index, condition in enumerate(spec.where):
+        kind = types.get(condition.field)
+        if kind is None:
+            raise unknown_field(condition.field)
+        values.update(_condition_values(kind, condition, index))
+    for position, value in enumerate(after or ()):
+        if value is not None:
+            values[f"a{position}"] = value
+    return values
 
 
 def _after(
-    keys: Sequence[tuple[ColumnElement[Any], bool]], values: Sequence[object]
+    keys: Sequence[tuple[ColumnElement[Any], bool]],
+    values: Sequence[object],
+    bound_values: Mapping[str, object],
 ) -> ColumnElement[bool]:
-    """Rows after ``values`` in the order of ``keys`` (column, descending), NULLs last."""
+    """Rows after ``values`` in the order of ``keys`` (column, descending), NULLs last.
+    The values are parameters ``a<position>``; where one is NULL, the statement says so."""
     if len(values) != len(keys):
         raise _bad_cursor()
+    bound = [
+        None
+        if value is None
+        else bindparam(f"a{position}", bound_values[f"a{position}"], type_=column.type)
+        for position, ((column, _), value) in enumerate(zip(keys, values, strict=True))
+    ]
     alternatives: list[ColumnElement[bool]] = []
     for position, (column, descending) in enumerate(keys):
-        value = values[position]
+        value = bound[position]
         same = [
             key.is_(None) if earlier is None else key == earlier
-            for (key, _), earlier in zip(keys[:position], values[:position], strict=True)
+            for (key, _), earlier in zip(keys[:position], bound[:position], strict=True)
         ]
         if value is None:
             continue  # nothing sorts after NULL at this position (NULLs last)
@@ -577,7 +644,11 @@ def compile_query(
     ``rollup`` (from ``rollup_for``) answers a count over its precomputed counts.
     """
     source = _source(document, limits, spec.as_of, rollup)
-    conditions = [*source.conditions, *(_condition(source, item) for item in spec.where)]
+    values = _values(spec, source.types, after)
+    conditions = [
+        *source.conditions,
+        *(_condition(source, item, index, values) for index, item in enumerate(spec.where)),
+    ]
     if spec.is_aggregate:
         if after is not None:
             raise InvalidInput(
@@ -585,8 +656,44 @@ def compile_query(
                 "Aggregate answers are not paged.",
                 code="cursor_invalid",
             )
-        return _aggregate(spec, source, conditions)
-    return _rows(spec, source, conditions, after)
+        compiled = _aggregate(spec, source, conditions)
+    else:
+        compiled = _rows(spec, source, conditions, after, values)
+    return replace(compiled, parameters=values)
+
+
+def query_shape(spec: QuerySpec, after: Sequence[object] | None) -> tuple[object, ...] | None:
+    """All that ``spec``'s statement depends on but its values: queries of one shape,
+    over the same data-set version and row limits, share a statement. None when the
+    statement is made for one query only (an ``as_of`` time)."""
+    if isinstance(spec.as_of, datetime):
+        return None
+    return (
+        None if spec.select is None else tuple(spec.select),
+        tuple((condition.field, condition.op) for condition in spec.where),
+        tuple(spec.group_by),
+        tuple((item.fn, item.field, item.label) for item in spec.aggregates),
+        tuple((item.field, item.direction) for item in spec.order_by),
+        spec.limit,
+        spec.as_of,
+        None if after is None else tuple(value is None for value in after),
+    )
+
+
+def rebind(
+    compiled: CompiledQuery,
+    spec: QuerySpec,
+    *,
+    document: DatasetDocument,
+    after: Sequence[object] | None = None,
+) -> CompiledQuery:
+    """``compiled``, made for a query of ``spec``'s shape, with ``spec``'s values —
+    checked and converted as ``compile_query`` does; the statement is not rebuilt."""
+    types = {
+        **dict.fromkeys(QUERYABLE_SYSTEM_FIELDS, "string"),
+        **{item.name: item.type for item in document.schema_.fields},
+    }
+    return replace(compiled, parameters=_values(spec, types, after))
 
 
 def _rows(
@@ -594,6 +701,7 @@ def _rows(
     source: _Source,
     conditions: list[ColumnElement[bool]],
     after: Sequence[object] | None,
+    values: Mapping[str, object],
 ) -> CompiledQuery:
     names = list(dict.fromkeys(spec.select if spec.select is not None else source.fields))
     for name in names:
@@ -611,7 +719,7 @@ def _rows(
         *(column.label(key) for (column, _), key in zip(order, keys, strict=True)),
     ).select_from(source.from_)
     if after is not None:
-        conditions = [*conditions, _after(order, after)]
+        conditions = [*conditions, _after(order, after, values)]
     statement = statement.where(*conditions).order_by(
         *(
             (column.desc() if descending else column.asc()).nulls_last()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -17,6 +19,8 @@ from dargah.records.query import (
     compile_query,
     decode_cursor,
     encode_cursor,
+    query_shape,
+    rebind,
 )
 from support.catalogue import dataset_document
 
@@ -173,3 +177,61 @@ def test_a_row_query_orders_by_the_natural_key_last_and_fetches_one_more() -> No
     assert "NULLS LAST" in sql
     assert compiled.keys == ("_k0", "_k1", "_k2")
     assert 4 in params.values()
+
+
+SHAPED = [
+    {"where": [{"field": "student_number", "op": "=", "value": "{v}"}], "limit": 10},
+    {"where": [{"field": "student_number", "op": "in", "value": ["{v}", "x{v}", "y{v}"]}]},
+    {"where": [{"field": "student_number", "op": "not_in", "value": ["{v}"]}]},
+    {"where": [{"field": "entry_date", "op": "between", "value": ["1400/01/01", "1402/0{v}/01"]}]},
+    {"where": [{"field": "student_number", "op": "contains", "value": "ab_{v}%"}]},
+    {
+        "group_by": ["degree_level"],
+        "aggregates": [{"fn": "count"}],
+        "where": [{"field": "degree_level", "op": "!=", "value": "l{v}"}],
+    },
+]
+
+
+def _spec(body: dict[str, Any], value: str) -> QuerySpec:
+    return QuerySpec.model_validate_json(json.dumps(body).replace("{v}", value))
+
+
+@pytest.mark.parametrize("body", SHAPED)
+def test_a_statement_made_for_one_query_serves_another_of_its_shape_with_its_values(
+    body: dict[str, Any],
+) -> None:
+    first, second = _spec(body, "1"), _spec(body, "2")
+    made = compile_query(first, document=DOCUMENT, limits=RowLimits())
+    fresh = compile_query(second, document=DOCUMENT, limits=RowLimits())
+
+    reused = rebind(made, second, document=DOCUMENT)
+
+    assert query_shape(first, None) == query_shape(second, None)
+    assert reused.statement is made.statement
+    assert dict(reused.parameters) == dict(fresh.parameters)
+    assert reused.parameters != made.parameters
+    # Every value the statement binds is given anew, none left from the first query.
+    bound = made.statement.compile().params
+    named = {name for name in bound if re.fullmatch(r"[wa][0-9]+(_[01])?", name)}
+    assert named
+    assert named == set(reused.parameters)
+
+
+def test_shapes_differ_wherever_the_statement_would() -> None:
+    lookup = {"where": [{"field": "student_number", "op": "=", "value": "1"}]}
+    shape = query_shape(QuerySpec.model_validate(lookup), None)
+    for other in (
+        {"where": [{"field": "student_number", "op": "!=", "value": "1"}]},
+        {"where": [{"field": "national_id", "op": "=", "value": "1"}]},
+        {**lookup, "limit": 11},
+        {**lookup, "select": ["student_number"]},
+        {**lookup, "order_by": [{"field": "student_number", "direction": "desc"}]},
+        {**lookup, "as_of": "1403-1"},
+    ):
+        assert query_shape(QuerySpec.model_validate(other), None) != shape, other
+    spec = QuerySpec.model_validate(lookup)
+    # A cursor's NULLs are written into the statement.
+    assert query_shape(spec, [1, None]) != query_shape(spec, [1, 2])
+    assert query_shape(spec, [1, 2]) == query_shape(spec, [3, 4])
+    assert query_shape(QuerySpec.model_validate({"as_of": "2025-01-01T00:00:00Z"}), None) is None
