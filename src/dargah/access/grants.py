@@ -10,6 +10,7 @@ into the ``Access`` a query is checked and scoped by.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
@@ -444,6 +445,15 @@ def refuse_request(
 # -- resolving a caller's access --------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ResolvedAccess:
+    """An ``Access`` and the time it lapses by itself (the grant's expiry; None for an
+    institution's own data)."""
+
+    access: Access
+    expires_at: datetime | None
+
+
 def resolve_access(
     session: Session,
     *,
@@ -458,29 +468,44 @@ def resolve_access(
     caller needs an active, unexpired grant held by its HQ unit or agency: the one named
     by ``grant_id``, or its only one on this data set.
     """
+    return resolve_grant(
+        session, principal=principal, slug=dataset.slug, grant_id=grant_id, at=at
+    ).access
+
+
+def resolve_grant(
+    session: Session,
+    *,
+    principal: Principal,
+    slug: str,
+    grant_id: int | None = None,
+    at: datetime | None = None,
+) -> ResolvedAccess:
+    """``resolve_access`` for data set ``slug``, with the time the access lapses."""
     moment = at or utcnow()
     if principal.role is Role.INSTITUTION and principal.institution_id is not None:
-        return Access(
-            dataset=dataset.slug,
+        own = Access(
+            dataset=slug,
             grant_id=None,
             level=GrantLevel.ROWS,
             personal=True,
             rows=RowLimits(institution_ids=frozenset({principal.institution_id})),
             own_institution=True,
         )
+        return ResolvedAccess(own, None)
     hq_unit_id, member_id = consumer_of(session, principal)
     if hq_unit_id is None and member_id is None:
-        raise _no_grant(dataset.slug)
+        raise _no_grant(slug)
     holder = (
         Grant.consumer_hq_unit_id == hq_unit_id
         if hq_unit_id is not None
         else Grant.consumer_member_id == member_id
     )
-    query = select(Grant).where(Grant.dataset_slug == dataset.slug, holder)
+    query = select(Grant).where(Grant.dataset_slug == slug, holder)
     if grant_id is not None:
         grant = session.scalar(query.where(Grant.id == grant_id))
         if grant is None:
-            raise _no_grant(dataset.slug)
+            raise _no_grant(slug)
         if not grant.is_active(moment):
             raise PermissionDenied(
                 "این مجوز دسترسی لغو شده یا منقضی شده است.",
@@ -496,7 +521,7 @@ def resolve_access(
             ).order_by(Grant.id)
         ).all()
         if not active:
-            raise _no_grant(dataset.slug)
+            raise _no_grant(slug)
         if len(active) > 1:
             raise InvalidInput(
                 "چند مجوز فعال برای این مجموعه‌داده دارید؛ شمارهٔ یکی را در «grant» بفرستید.",
@@ -505,8 +530,8 @@ def resolve_access(
                 details={"grants": [item.id for item in active]},
             )
         grant = active[0]
-    return Access(
-        dataset=dataset.slug,
+    access = Access(
+        dataset=slug,
         grant_id=grant.id,
         level=GrantLevel(grant.level),
         personal=grant.personal,
@@ -519,6 +544,7 @@ def resolve_access(
             period_to=grant.period_to,
         ),
     )
+    return ResolvedAccess(access, grant.expires_at)
 
 
 def _frozen(values: list[T] | None) -> frozenset[T] | None:

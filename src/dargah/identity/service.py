@@ -81,11 +81,33 @@ def key_principal(key: ApiKey) -> Principal:
     )
 
 
+# What an API key's principal is read from: a cache of authenticated keys watches these.
+KEY_TABLES = ("api_keys", "systems", "members", "hq_units")
+
+
+@dataclass(frozen=True)
+class KeyHolder:
+    """The principal of an API key and the time the key expires (None: never)."""
+
+    principal: Principal
+    expires_at: datetime | None
+
+    def valid_at(self, moment: datetime) -> bool:
+        """Whether the key has not expired at ``moment``."""
+        return self.expires_at is None or moment < self.expires_at
+
+
 def authenticate_token(session: Session, token: str) -> Principal:
     """The principal behind a bearer token: an API key or a portal session token."""
     if token.startswith(secrets.SESSION_TOKEN_PREFIX):
         principal, _ = authenticate_cookie(session, token)
         return principal
+    return authenticate_api_key(session, token).principal
+
+
+def authenticate_api_key(session: Session, token: str) -> KeyHolder:
+    """The holder of API key ``token``: refused if unknown, revoked or expired, or if
+    its system or member is not active."""
     prefix = secrets.api_key_prefix(token)
     if prefix is None:
         raise _bad_token()
@@ -101,8 +123,12 @@ def authenticate_token(session: Session, token: str) -> Principal:
     ):
         raise _bad_token()
     if key.last_used_at is None or now - key.last_used_at > LAST_USED_RESOLUTION:
-        session.execute(update(ApiKey).where(ApiKey.id == key.id).values(last_used_at=now))
-    return key_principal(key)
+        # Bookkeeping, not a change of what the key may do: written on the connection,
+        # past the session, so that caches of authenticated keys are not dropped for it.
+        session.connection().execute(
+            update(ApiKey).where(ApiKey.id == key.id).values(last_used_at=now)
+        )
+    return KeyHolder(key_principal(key), key.expires_at)
 
 
 def authenticate_cookie(session: Session, token: str) -> tuple[Principal, str]:
