@@ -304,7 +304,10 @@ def _code_lookups(session: Session, document: DatasetDocument) -> tuple[dict[str
     """The code lists the schema uses, and a digest of their values."""
     lookups: dict[str, CodeLookup] = {}
     digest = hashlib.sha256()
-    for slug in document.schema_.code_lists:
+    # Sorted: a set's order changes from one process to the next (string hashing is
+    # seeded per process), and the digest must not, or no line index would outlive
+    # the process that wrote it.
+    for slug in sorted(document.schema_.code_lists):
         values = codelists.as_documents(codelists.active_values(session, slug))
         lookups[slug] = CodeLookup(values)
         digest.update(slug.encode())
