@@ -68,6 +68,10 @@ class Settings(BaseSettings):
     jobs_concurrency: int = Field(default=1, ge=1, le=32)
     jobs_lease_seconds: float = Field(default=60.0, ge=1.0, le=3600.0)
     jobs_poll_seconds: float = Field(default=1.0, gt=0.0, le=60.0)
+    # How long a worker may keep what it read of API keys, grants and data sets' active
+    # versions (decision 0014): a revocation made elsewhere takes effect within this
+    # time; one made through the same worker at once. 0 reads them at every request.
+    access_cache_seconds: float = Field(default=2.0, ge=0.0, le=5.0)
     config_file: Path | None = None
     # An Ed25519 private key (PKCS#8 PEM, unencrypted) to sign receipts with, instead of
     # the key the node generates and keeps encrypted in its database.

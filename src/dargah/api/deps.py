@@ -3,26 +3,38 @@
 Every route depends on ``require(permission)`` (or is listed as public in
 ``PUBLIC_ROUTES``); a test walks the app to prove it, so a route cannot be added
 without an authorisation decision.
+
+Dependencies that only read the request run on the event loop (``async def``): a plain
+``def`` dependency costs a trip to the thread pool on every request. An API key's
+holder is kept for ``access_cache_seconds`` (``app.state.api_keys``, decision 0014), so
+most calls authenticate without touching the database.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from urllib.parse import unquote
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from dargah.access.policy import Permission, Principal, authorize
+from dargah.audit.group import GroupCommit
 from dargah.config import Settings
+from dargah.db.base import utcnow
+from dargah.db.cache import ReadCache
 from dargah.db.session import Database, atomic
 from dargah.errors import InvalidInput, NotAuthenticated, PermissionDenied
+from dargah.identity import secrets
 from dargah.identity import service as identity
+from dargah.records.service import QueryServer
 
 SESSION_COOKIE = "dargah_session"
 CSRF_HEADER = "x-csrf-token"
 PURPOSE_HEADER = "dargah-purpose"
+T = TypeVar("T")
 _UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 # Routes reachable without a principal: probes, the API description, login itself.
@@ -44,7 +56,7 @@ PUBLIC_ROUTES = frozenset(
 )
 
 
-def get_settings_dep(request: Request) -> Settings:
+async def get_settings_dep(request: Request) -> Settings:
     """The node's settings, as given to ``create_app``."""
     settings: Settings = request.app.state.settings
     return settings
@@ -56,7 +68,14 @@ def get_database(request: Request) -> Database:
     return database
 
 
-def get_session(database: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
+async def _database(request: Request) -> Database:
+    return get_database(request)
+
+
+DatabaseDep = Annotated[Database, Depends(_database)]
+
+
+def get_session(database: DatabaseDep) -> Iterator[Session]:
     """A session per request; services open and commit their own transactions."""
     with database.session() as session:
         yield session
@@ -66,42 +85,108 @@ SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
-def get_principal(request: Request, session: SessionDep) -> Principal:
+async def get_principal(request: Request) -> Principal:
     """Authenticate the caller by bearer token (API key or session token) or cookie."""
     cached: Principal | None = getattr(request.state, "principal", None)
     if cached is not None:
         return cached
     authorization = request.headers.get("authorization", "")
     scheme, _, token = authorization.partition(" ")
-    with atomic(session):
-        if authorization:
-            if scheme.lower() != "bearer" or not token.strip():
+    token = token.strip()
+    settings: Settings = request.app.state.settings
+    keys = _app_state(
+        request,
+        "api_keys",
+        lambda: ReadCache[str, identity.KeyHolder](
+            seconds=settings.access_cache_seconds, tables=identity.KEY_TABLES
+        ),
+    )
+    principal: Principal | None = None
+    if keys is not None and scheme.lower() == "bearer" and secrets.api_key_prefix(token):
+        holder = keys.get(secrets.digest(token))
+        if holder is not None and holder.valid_at(utcnow()):
+            principal = holder.principal
+    if principal is None:
+        principal = await run_in_threadpool(_authenticate, request, scheme, token)
+    request.state.principal = principal
+    return principal
+
+
+def _key_cache(request: Request) -> ReadCache[str, identity.KeyHolder] | None:
+    return getattr(request.app.state, "api_keys", None)
+
+
+def _app_state(request: Request, name: str, make: Callable[[], T]) -> T:
+    """``app.state.<name>``, made at its first use. Only dependencies running on the
+    event loop call this, so two requests never make it twice."""
+    state = request.app.state
+    found: T | None = getattr(state, name, None)
+    if found is None:
+        found = make()
+        setattr(state, name, found)
+    return found
+
+
+def get_audit_log(request: Request) -> GroupCommit:
+    """The node's group commit of audit entries (one per app)."""
+    return _app_state(request, "audit_log", lambda: GroupCommit(get_database(request)))
+
+
+async def get_query_server(request: Request) -> QueryServer:
+    """The query API's server and what it keeps (one per app, decision 0014)."""
+    settings: Settings = request.app.state.settings
+    return _app_state(
+        request,
+        "query_server",
+        lambda: QueryServer(
+            get_database(request),
+            audit_log=get_audit_log(request),
+            secret=settings.secret_key.get_secret_value().encode(),
+            cache_seconds=settings.access_cache_seconds,
+        ),
+    )
+
+
+QueryServerDep = Annotated[QueryServer, Depends(get_query_server)]
+
+
+def _authenticate(request: Request, scheme: str, token: str) -> Principal:
+    """``get_principal``'s reading of the database, on a worker thread."""
+    database: Database = request.app.state.database
+    with database.session() as session, atomic(session):
+        if request.headers.get("authorization"):
+            if scheme.lower() != "bearer" or not token:
                 raise NotAuthenticated(
                     "سرآیند Authorization باید به شکل «Bearer <کلید>» باشد.",
                     "The Authorization header must read 'Bearer <key>'.",
                     code="bad_authorization_header",
                 )
-            principal = identity.authenticate_token(session, token.strip())
-        else:
-            cookie = request.cookies.get(SESSION_COOKIE)
-            if not cookie:
-                raise NotAuthenticated(
-                    "برای این درخواست باید وارد شوید یا کلید API بفرستید.",
-                    "Log in or send an API key to make this request.",
-                )
-            principal, csrf_token = identity.authenticate_cookie(session, cookie)
-            if (
-                request.method in _UNSAFE_METHODS
-                and not _is_portal_form(request)
-                and request.headers.get(CSRF_HEADER) != csrf_token
-            ):
-                raise PermissionDenied(
-                    "توکن CSRF ارسال نشده یا نادرست است.",
-                    "The CSRF token is missing or wrong.",
-                    code="csrf_failed",
-                )
-    request.state.principal = principal
-    return principal
+            keys = _key_cache(request)
+            if keys is None or token.startswith(secrets.SESSION_TOKEN_PREFIX):
+                return identity.authenticate_token(session, token)
+            return keys.load(
+                secrets.digest(token),
+                lambda: identity.authenticate_api_key(session, token),
+                refresh=True,
+            ).principal
+        cookie = request.cookies.get(SESSION_COOKIE)
+        if not cookie:
+            raise NotAuthenticated(
+                "برای این درخواست باید وارد شوید یا کلید API بفرستید.",
+                "Log in or send an API key to make this request.",
+            )
+        principal, csrf_token = identity.authenticate_cookie(session, cookie)
+        if (
+            request.method in _UNSAFE_METHODS
+            and not _is_portal_form(request)
+            and request.headers.get(CSRF_HEADER) != csrf_token
+        ):
+            raise PermissionDenied(
+                "توکن CSRF ارسال نشده یا نادرست است.",
+                "The CSRF token is missing or wrong.",
+                code="csrf_failed",
+            )
+        return principal
 
 
 def _is_portal_form(request: Request) -> bool:
@@ -115,7 +200,9 @@ PrincipalDep = Annotated[Principal, Depends(get_principal)]
 def require(permission: Permission) -> Any:
     """A dependency that authenticates the caller and checks ``permission``."""
 
-    def check(principal: PrincipalDep) -> Principal:
+    # One dependency, not two nested: FastAPI's solving costs per dependency and request.
+    async def check(request: Request) -> Principal:
+        principal = await get_principal(request)
         authorize(principal, permission)
         return principal
 

@@ -32,7 +32,7 @@ MEDIA_TYPES: Final[dict[str, str]] = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "parquet": "application/vnd.apache.parquet",
 }
-_CHUNK: Final = 5_000
+CHUNK_ROWS: Final = 5_000
 _PIECE: Final = 1 << 20
 _SPILL: Final = 8 << 20
 _ARROW_TYPES: Final = {
@@ -56,8 +56,8 @@ def chunks(answer: QueryAnswer, export: ExportFormat) -> Iterator[bytes]:
 
 
 def _batches(rows: Sequence[tuple[Any, ...]]) -> Iterator[Sequence[tuple[Any, ...]]]:
-    for offset in range(0, len(rows), _CHUNK):
-        yield rows[offset : offset + _CHUNK]
+    for offset in range(0, len(rows), CHUNK_ROWS):
+        yield rows[offset : offset + CHUNK_ROWS]
 
 
 def _json(answer: QueryAnswer) -> Iterator[bytes]:

@@ -1,16 +1,20 @@
-"""HTTP route of the query API: parse, pick the format, call ``records.service``, stream."""
+"""HTTP route of the query API: parse, pick the format, call ``records.service``, send.
+
+A JSON answer of one chunk (a lookup, a pivot) is sent whole with its length; larger
+answers and the other formats are streamed.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
 from dargah.access.policy import Permission, Principal
-from dargah.api.deps import SessionDep, SettingsDep, require
+from dargah.api.deps import QueryServerDep, require
 from dargah.errors import InvalidInput
-from dargah.records import exports, service
+from dargah.records import exports
 from dargah.records.exports import MEDIA_TYPES, ExportFormat
 from dargah.records.schemas import QueryRequest
 
@@ -54,23 +58,20 @@ def _format(requested: str | None, accept: str) -> ExportFormat:
 )
 def query_dataset(
     request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
+    server: QueryServerDep,
     principal: CanQuery,
     slug: str,
     body: QueryRequest,
     format: Annotated[str | None, Query(max_length=10)] = None,
-) -> StreamingResponse:
+) -> Response:
     """Select, filter, group and aggregate; results as JSON, CSV, XLSX or Parquet."""
     export = _format(format, request.headers.get("accept", ""))
-    answer = service.run_query(
-        session,
+    answer = server.serve(
         principal=principal,
         slug=slug,
         spec=body.spec(),
         purpose=body.purpose,
         grant_id=body.grant,
-        secret=settings.secret_key.get_secret_value().encode(),
         output=export,
     )
     headers = {"X-Row-Count": str(len(answer.rows))}
@@ -78,6 +79,9 @@ def query_dataset(
         headers["X-Next-Cursor"] = answer.next_cursor
     if export != "json":
         headers["Content-Disposition"] = f'attachment; filename="{slug}.{export}"'
+    elif len(answer.rows) <= exports.CHUNK_ROWS:
+        body_bytes = b"".join(exports.chunks(answer, export))
+        return Response(body_bytes, media_type=MEDIA_TYPES[export], headers=headers)
     return StreamingResponse(
         exports.chunks(answer, export), media_type=MEDIA_TYPES[export], headers=headers
     )

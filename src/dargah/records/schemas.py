@@ -16,7 +16,9 @@ class QueryRequest(QuerySpec):
     )
 
     def spec(self) -> QuerySpec:
-        """The query itself, without purpose and grant."""
-        return QuerySpec.model_validate(
-            self.model_dump(exclude={"purpose", "grant"}, exclude_unset=True)
+        """The query itself, without purpose and grant (validated already, as part of
+        this request: not validated twice)."""
+        names = QuerySpec.model_fields
+        return QuerySpec.model_construct(
+            self.model_fields_set & set(names), **{name: getattr(self, name) for name in names}
         )

@@ -1,31 +1,46 @@
 """Querying a data set's records under the caller's grant, audited with its purpose.
 
-``run_query`` is the one entry point for every interface (API, portal, CLI): it
-resolves what the caller may read (``access.grants.resolve_access``), checks every
-field the query names before anything runs, compiles the query with the caller's row
-scope built in, reads one page, suppresses small cells of aggregate answers over
-personal data, masks personal values the grant does not open, and writes the audit
-entry — purpose, grant, rows returned — in the same transaction as the read.
+Two entry points, one set of rules (``_answer``): resolve what the caller may read
+(``access.grants.resolve_grant``), check every field the query names before anything
+runs, compile the query with the caller's row scope built in, read one page, suppress
+small cells of aggregate answers over personal data, mask personal values the grant
+does not open — and audit the read (purpose, grant, rows returned) before the answer
+is handed back.
+
+- ``run_query`` (portal, CLI, statistics) does it all in the caller's session: the
+  data set, the grant, the read and the audit entry in one transaction.
+- ``QueryServer.serve`` (the query API) keeps the data set's active version, the
+  caller's grant and the compiled statement per process (for ``access_cache_seconds``
+  at most, dropped at once by a change committed in the process), reads outside any
+  transaction, and returns only once its audit entry is committed by
+  ``audit.group.GroupCommit`` together with those of concurrent requests (decision
+  0014).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from dargah.access import grants
 from dargah.access.masking import mask_value
 from dargah.access.models import GrantLevel
 from dargah.access.policy import Principal
-from dargah.access.protection import Access, authorise_use
+from dargah.access.protection import Access, RowLimits, authorise_use
 from dargah.access.suppression import Cell, suppress
 from dargah.audit.events import AuditAction
-from dargah.audit.service import record
+from dargah.audit.group import GroupCommit
+from dargah.audit.service import draft, record
 from dargah.catalogue import service as catalogue
-from dargah.catalogue.documents import DatasetDocument
-from dargah.db.session import atomic
+from dargah.catalogue.documents import DatasetDocument, version_tuple
+from dargah.db.base import utcnow
+from dargah.db.cache import ReadCache
+from dargah.db.session import Database, atomic
 from dargah.errors import Conflict, InvalidInput, PermissionDenied
 from dargah.records import tables as record_tables
 from dargah.records.query import (
@@ -38,10 +53,17 @@ from dargah.records.query import (
     compile_query,
     decode_cursor,
     encode_cursor,
+    query_shape,
+    rebind,
     rollup_for,
 )
+from dargah.records.rollups import Rollup
 
 SUPPRESSED: Final = "_suppressed"
+# What a cached active version and a cached grant are read from.
+VERSION_TABLES: Final = ("datasets", "dataset_versions", "hq_units")
+GRANT_TABLES: Final = ("grants", "members", "hq_units")
+_STATEMENTS_MAX: Final = 1024
 
 
 @dataclass
@@ -64,6 +86,42 @@ class QueryAnswer:
         return [column.name for column in self.columns]
 
 
+@dataclass(frozen=True)
+class ActiveVersion:
+    """A data set at its active version, as a query reads it."""
+
+    document: DatasetDocument
+    schema_hash: str
+    field_names: tuple[str, ...]
+    personal: frozenset[str]
+
+    @property
+    def slug(self) -> str:
+        """The data set's slug."""
+        return self.document.id
+
+
+def active_version(session: Session, slug: str) -> ActiveVersion:
+    """Data set ``slug`` at its active version; ``dataset_not_active`` if it has none."""
+    dataset = catalogue.get_dataset(session, slug)
+    version = catalogue.active_version(dataset)
+    if version is None:
+        raise Conflict(
+            "این مجموعه‌داده هنوز نسخهٔ فعالی ندارد.",
+            "This data set has no active version yet.",
+            code="dataset_not_active",
+            details={"dataset": slug},
+        )
+    document = catalogue.as_document(dataset, version)
+    fields = document.schema_.fields
+    return ActiveVersion(
+        document=document,
+        schema_hash=version.schema_hash,
+        field_names=tuple(item.name for item in fields),
+        personal=frozenset(item.name for item in fields if item.sensitivity.is_personal),
+    )
+
+
 def run_query(
     session: Session,
     *,
@@ -82,84 +140,193 @@ def run_query(
     """
     try:
         with atomic(session):
-            return _run(
-                session,
+            active = active_version(session, slug)
+            access = grants.resolve_grant(
+                session, principal=principal, slug=slug, grant_id=grant_id
+            ).access
+            connection = session.connection()
+            answer, terms = _answer(
+                active,
+                access,
+                spec,
                 principal=principal,
-                slug=slug,
-                spec=spec,
                 purpose=purpose,
                 secret=secret,
-                grant_id=grant_id,
                 output=output,
+                connection=connection,
+                present=lambda name: record_tables.has_table(connection, name),
             )
+            record(session, principal=principal, **terms)
+            return answer
     except PermissionDenied as exc:
         with atomic(session):
-            record(
-                session,
-                principal=principal,
-                action=AuditAction.DATASET_QUERY_REFUSED,
-                entity_type="dataset",
-                entity_id=slug,
-                purpose=purpose,
-                outcome="failure",
-                details={"code": exc.code, **_jsonable(exc.details)},
-            )
+            record(session, principal=principal, **_refusal(slug, purpose, exc))
         raise
 
 
-def _run(
-    session: Session,
+class QueryServer:
+    """``run_query`` as the query API serves it: the same checks, answer and audit
+    entries, at the cost of about one statement per query.
+
+    Kept per process (one per app): data sets' active versions and callers' grants,
+    for at most ``cache_seconds`` and only while this process commits no change to
+    their tables; record tables seen to exist, as long; compiled statements by shape
+    (a published version never changes, and the key names its schema's hash). The
+    read runs outside any transaction; its audit entry is group-committed by
+    ``audit_log``, and ``serve`` returns only once it is committed (decision 0014).
+    """
+
+    def __init__(
+        self,
+        database: Database,
+        *,
+        audit_log: GroupCommit,
+        secret: bytes,
+        cache_seconds: float,
+    ) -> None:
+        self.database = database
+        self.audit_log = audit_log
+        self._secret = secret
+        self.versions: ReadCache[str, ActiveVersion] = ReadCache(
+            seconds=cache_seconds, tables=VERSION_TABLES
+        )
+        self.grants: ReadCache[tuple[object, ...], grants.ResolvedAccess] = ReadCache(
+            seconds=cache_seconds, tables=GRANT_TABLES
+        )
+        # Only tables found: one not made yet is looked for again at the next query.
+        self.tables: ReadCache[str, bool] = ReadCache(seconds=cache_seconds, tables=())
+        self._statements: dict[tuple[object, ...], CompiledQuery] = {}
+
+    def serve(
+        self,
+        *,
+        principal: Principal,
+        slug: str,
+        spec: QuerySpec,
+        purpose: str,
+        grant_id: int | None = None,
+        output: str = "json",
+    ) -> QueryAnswer:
+        """Answer ``spec`` over data set ``slug`` as ``run_query`` does; refusals are
+        audited as there."""
+        try:
+            active = self.versions.load(slug, lambda: self._active_version(slug))
+            access = self._access(principal=principal, slug=slug, grant=grant_id)
+            with self.database.reading() as connection:
+                answer, terms = _answer(
+                    active,
+                    access,
+                    spec,
+                    principal=principal,
+                    purpose=purpose,
+                    secret=self._secret,
+                    output=output,
+                    connection=connection,
+                    present=lambda name: self._present(connection, name),
+                    statements=self,
+                )
+        except PermissionDenied as exc:
+            self.audit_log.append(draft(principal=principal, **_refusal(slug, purpose, exc)))
+            raise
+        self.audit_log.append(draft(principal=principal, **terms))
+        return answer
+
+    def statement(self, key: tuple[object, ...]) -> CompiledQuery | None:
+        """The statement compiled for ``key``, if kept."""
+        return self._statements.get(key)
+
+    def keep_statement(self, key: tuple[object, ...], compiled: CompiledQuery) -> None:
+        """Keep ``compiled`` for later queries of the same ``key``."""
+        if len(self._statements) >= _STATEMENTS_MAX:
+            for old in list(self._statements)[: _STATEMENTS_MAX // 8]:
+                self._statements.pop(old, None)
+        self._statements[key] = compiled
+
+    @contextmanager
+    def _session(self) -> Iterator[Session]:
+        with self.database.reading() as connection, Session(bind=connection) as session:
+            yield session
+
+    def _active_version(self, slug: str) -> ActiveVersion:
+        with self._session() as session:
+            return active_version(session, slug)
+
+    def _access(self, *, principal: Principal, slug: str, grant: int | None) -> Access:
+        """The caller's access: read again when not kept, or when the kept grant has
+        expired since (the read then refuses it as the database says)."""
+        key = (
+            principal.role,
+            principal.institution_id,
+            principal.hq_unit_id,
+            principal.member_identifier,
+            slug,
+            grant,
+        )
+
+        def resolve() -> grants.ResolvedAccess:
+            with self._session() as session:
+                return grants.resolve_grant(session, principal=principal, slug=slug, grant_id=grant)
+
+        resolved = self.grants.load(key, resolve)
+        if resolved.expires_at is not None and resolved.expires_at <= utcnow():
+            resolved = self.grants.load(key, resolve, refresh=True)
+        return resolved.access
+
+    def _present(self, connection: Connection, name: str) -> bool:
+        if self.tables.get(name):
+            return True
+        found = record_tables.has_table(connection, name)
+        if found:
+            self.tables.load(name, lambda: True)
+        return found
+
+
+def _answer(
+    active: ActiveVersion,
+    access: Access,
+    spec: QuerySpec,
     *,
     principal: Principal,
-    slug: str,
-    spec: QuerySpec,
     purpose: str,
     secret: bytes,
-    grant_id: int | None,
     output: str,
-) -> QueryAnswer:
-    dataset = catalogue.get_dataset(session, slug)
-    version = catalogue.active_version(dataset)
-    if version is None:
-        raise Conflict(
-            "این مجموعه‌داده هنوز نسخهٔ فعالی ندارد.",
-            "This data set has no active version yet.",
-            code="dataset_not_active",
-            details={"dataset": slug},
-        )
-    document = catalogue.as_document(dataset, version)
-    access = grants.resolve_access(session, principal=principal, dataset=dataset, grant_id=grant_id)
-    fields = document.schema_.fields
-    personal = {item.name for item in fields if item.sensitivity.is_personal}
+    connection: Connection,
+    present: Callable[[str], bool],
+    statements: QueryServer | None = None,
+) -> tuple[QueryAnswer, dict[str, Any]]:
+    """Check, compile, read and shape one page; with the terms of its audit entry."""
+    document = active.document
+    slug = active.slug
     if spec.select is None and not spec.is_aggregate:
-        visible = [item.name for item in fields if access.allows(item.name)]
+        visible = [name for name in active.field_names if access.allows(name)]
         spec = spec.model_copy(update={"select": [*SYSTEM_FIELDS, *visible]})
     use = spec.field_use()
     masked = authorise_use(
         access,
         use,
-        fields=[item.name for item in fields],
-        personal=personal,
+        fields=active.field_names,
+        personal=active.personal,
         system=QUERYABLE_SYSTEM_FIELDS,
     )
-    digest = spec.digest(slug, version.major, access.grant_id, principal.name)
-    after = decode_cursor(secret, spec.cursor, digest=digest) if spec.cursor else None
-    connection = session.connection()
+    major = version_tuple(document.version)[0]
+
+    def digest() -> str:
+        return spec.digest(slug, major, access.grant_id, principal.name)
+
+    after = decode_cursor(secret, spec.cursor, digest=digest()) if spec.cursor else None
     rollup = rollup_for(spec, document)
-    if rollup is not None and not record_tables.has_table(connection, rollup.table.name):
+    if rollup is not None and not present(rollup.table.name):
         rollup = None  # made at the first load after the version declared it
-    compiled = compile_query(
-        spec, document=document, limits=access.rows, after=after, rollup=rollup
-    )
-    if rollup is not None or record_tables.exists(
-        connection, record_tables.record_tables(document)
-    ):
-        fetched = [tuple(row) for row in session.execute(compiled.statement).all()]
+    compiled = _compiled(active, spec, access.rows, after, rollup, statements)
+    if rollup is not None or present(record_tables.record_tables(document).current.name):
+        fetched = [
+            tuple(row) for row in connection.execute(compiled.statement, dict(compiled.parameters))
+        ]
     else:
         fetched = []  # nothing was ever loaded for this version
     answer = QueryAnswer(
         dataset=slug,
-        version=version.version,
+        version=document.version,
         grant_id=access.grant_id,
         aggregate=compiled.aggregate,
         columns=list(compiled.columns),
@@ -174,18 +341,16 @@ def _run(
     if answer.masked:
         _mask(answer)
     used = {name for _, name in use.all()}
-    record(
-        session,
-        principal=principal,
-        action=AuditAction.DATASET_QUERIED,
-        entity_type="dataset",
-        entity_id=slug,
-        purpose=purpose,
-        personal_data=bool(used & personal),
-        details={
+    terms = {
+        "action": AuditAction.DATASET_QUERIED,
+        "entity_type": "dataset",
+        "entity_id": slug,
+        "purpose": purpose,
+        "personal_data": bool(used & active.personal),
+        "details": {
             "grant": access.grant_id,
             "own_institution": access.own_institution,
-            "version": version.version,
+            "version": document.version,
             "rows": len(answer.rows),
             "aggregate": compiled.aggregate,
             "fields": sorted(used),
@@ -196,8 +361,47 @@ def _run(
             "format": output,
             "rollup": rollup is not None,
         },
+    }
+    return answer, terms
+
+
+def _compiled(
+    active: ActiveVersion,
+    spec: QuerySpec,
+    limits: RowLimits,
+    after: list[object] | None,
+    rollup: Rollup | None,
+    statements: QueryServer | None,
+) -> CompiledQuery:
+    document = active.document
+    shape = query_shape(spec, after) if statements is not None else None
+    if statements is None or shape is None:
+        return compile_query(spec, document=document, limits=limits, after=after, rollup=rollup)
+    key = (
+        active.slug,
+        document.version,
+        active.schema_hash,
+        limits,
+        None if rollup is None else rollup.table.name,
+        shape,
     )
-    return answer
+    kept = statements.statement(key)
+    if kept is not None:
+        return rebind(kept, spec, document=document, after=after)
+    compiled = compile_query(spec, document=document, limits=limits, after=after, rollup=rollup)
+    statements.keep_statement(key, compiled)
+    return compiled
+
+
+def _refusal(slug: str, purpose: str, exc: PermissionDenied) -> dict[str, Any]:
+    return {
+        "action": AuditAction.DATASET_QUERY_REFUSED,
+        "entity_type": "dataset",
+        "entity_id": slug,
+        "purpose": purpose,
+        "outcome": "failure",
+        "details": {"code": exc.code, **_jsonable(exc.details)},
+    }
 
 
 def _row_page(
@@ -206,13 +410,13 @@ def _row_page(
     fetched: list[tuple[Any, ...]],
     *,
     secret: bytes,
-    digest: str,
+    digest: Callable[[], str],
 ) -> None:
     width = len(compiled.columns)
     page = fetched[: compiled.limit]
     answer.rows = [row[:width] for row in page]
     if len(fetched) > compiled.limit and page:
-        answer.next_cursor = encode_cursor(secret, digest=digest, values=list(page[-1][width:]))
+        answer.next_cursor = encode_cursor(secret, digest=digest(), values=list(page[-1][width:]))
 
 
 def _suppression_applies(document: DatasetDocument, access: Access) -> bool:
