@@ -69,7 +69,11 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     install_problem_handlers(app)
     app.add_middleware(RequestContextMiddleware)
     app.include_router(health_router)
+    # Routes are tried in order, each a pattern match; the query API comes first as the
+    # busiest (a lookup would otherwise be tried against some sixty routes). No other
+    # route matches its path.
     for router in (
+        records_router,
         members_router,
         identity_router,
         audit_router,
@@ -77,7 +81,6 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
         jobs_router,
         submissions_router,
         access_router,
-        records_router,
         discovery_router,
         statistics_router,
     ):
