@@ -242,7 +242,8 @@ def bare_application() -> Any:
 
     @app.get("/bare/students/{national_id}")
     def lookup(national_id: str) -> dict[str, Any]:
-        with database.engine.connect() as connection:
+        # The same reading connection the API reads with: no transaction of its own.
+        with database.reading() as connection:
             found = connection.execute(
                 select(*columns).where(table.c.national_id == national_id)
             ).all()
