@@ -7,7 +7,11 @@ entries of requests that arrive while a batch is being written wait together; th
 next request to find the writer idle takes them all (up to ``MAX_BATCH``) and writes
 them in one transaction — one head update, one INSERT, one commit when nobody else
 appended since its last batch (``audit.service.append_drafts``) — then wakes the
-others: the leader/follower scheme of databases' own group commit.
+others: the leader/follower scheme of databases' own group commit. A read announces
+its entry while it runs (``expecting``); the writer about to start a batch waits for
+the entries of reads under way, ``LINGER`` at most, so that concurrent reads share a
+transaction rather than each starting one (PostgreSQL's ``commit_delay`` with
+``commit_siblings``, counted exactly). Alone, nothing waits.
 
 ``append`` returns only after the transaction holding the entry has committed, so an
 answer is never sent for a read whose entry is not durable; if the process dies
@@ -19,6 +23,9 @@ written entry by entry: ``dargah audit verify`` checks it alike.
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -27,6 +34,7 @@ from dargah.db.session import Database
 from dargah.errors import ServiceUnavailable
 
 MAX_BATCH: Final = 500
+LINGER: Final = 0.002  # seconds a batch waits, at most, for reads under way
 
 
 @dataclass
@@ -40,12 +48,17 @@ class _Waiting:
 class GroupCommit:
     """Appends audit entries to the chain of ``database``, many per transaction."""
 
-    def __init__(self, database: Database, *, max_batch: int = MAX_BATCH) -> None:
+    def __init__(
+        self, database: Database, *, max_batch: int = MAX_BATCH, linger: float = LINGER
+    ) -> None:
         self._database = database
         self._max_batch = max_batch
+        self._linger = linger
         self._lock = threading.Lock()
-        self._turn = threading.Condition(self._lock)
+        self._turn = threading.Condition(self._lock)  # a batch was written
+        self._arrived = threading.Condition(self._lock)  # an entry came, or will not
         self._queue: list[_Waiting] = []
+        self._expected = 0
         self._writing = False
         # The chain's head as the last batch left it: if nobody appended since, the
         # next batch moves it in one statement.
@@ -53,16 +66,45 @@ class GroupCommit:
 
     def append(self, draft: dict[str, Any]) -> int:
         """Chain ``draft`` (from ``audit.service.draft``); its ``seq`` once committed."""
+        return self._append(draft, expected=False)
+
+    @contextmanager
+    def expecting(self) -> Iterator[Callable[[dict[str, Any]], int]]:
+        """Around a read whose entry will follow: yields its ``append``. A batch about
+        to be written waits a moment (``linger`` at most) for the entries of reads under
+        way, so that concurrent reads share one transaction."""
+        with self._lock:
+            self._expected += 1
+        pending = True
+
+        def append(draft: dict[str, Any]) -> int:
+            nonlocal pending
+            pending = False
+            return self._append(draft, expected=True)
+
+        try:
+            yield append
+        finally:
+            if pending:
+                with self._lock:
+                    self._expected -= 1
+                    self._arrived.notify()
+
+    def _append(self, draft: dict[str, Any], *, expected: bool) -> int:
         waiting = _Waiting(draft)
-        with self._turn:
+        with self._lock:
             self._queue.append(waiting)
+            if expected:
+                self._expected -= 1
+                self._arrived.notify()
             while not waiting.done:
                 if self._writing:
                     self._turn.wait()
                     continue
+                self._writing = True
+                self._gather()
                 batch = self._queue[: self._max_batch]
                 del self._queue[: self._max_batch]
-                self._writing = True
                 self._lock.release()
                 try:
                     self._write(batch)
@@ -77,6 +119,16 @@ class GroupCommit:
                 code="audit_unavailable",
             ) from waiting.error
         return waiting.seq
+
+    def _gather(self) -> None:
+        """Wait, holding the lock, for the entries of reads under way (at most
+        ``linger``, and not past a full batch)."""
+        deadline = time.monotonic() + self._linger
+        while self._expected > 0 and len(self._queue) < self._max_batch:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            self._arrived.wait(left)
 
     def _write(self, batch: list[_Waiting]) -> None:
         # Only the one writer at a time reads and sets ``_head``.

@@ -209,26 +209,27 @@ class QueryServer:
     ) -> QueryAnswer:
         """Answer ``spec`` over data set ``slug`` as ``run_query`` does; refusals are
         audited as there."""
-        try:
-            active = self.versions.load(slug, lambda: self._active_version(slug))
-            access = self._access(principal=principal, slug=slug, grant=grant_id)
-            with self.database.reading() as connection:
-                answer, terms = _answer(
-                    active,
-                    access,
-                    spec,
-                    principal=principal,
-                    purpose=purpose,
-                    secret=self._secret,
-                    output=output,
-                    connection=connection,
-                    present=lambda name: self._present(connection, name),
-                    statements=self,
-                )
-        except PermissionDenied as exc:
-            self.audit_log.append(draft(principal=principal, **_refusal(slug, purpose, exc)))
-            raise
-        self.audit_log.append(draft(principal=principal, **terms))
+        with self.audit_log.expecting() as append:
+            try:
+                active = self.versions.load(slug, lambda: self._active_version(slug))
+                access = self._access(principal=principal, slug=slug, grant=grant_id)
+                with self.database.reading() as connection:
+                    answer, terms = _answer(
+                        active,
+                        access,
+                        spec,
+                        principal=principal,
+                        purpose=purpose,
+                        secret=self._secret,
+                        output=output,
+                        connection=connection,
+                        present=lambda name: self._present(connection, name),
+                        statements=self,
+                    )
+            except PermissionDenied as exc:
+                append(draft(principal=principal, **_refusal(slug, purpose, exc)))
+                raise
+            append(draft(principal=principal, **terms))
         return answer
 
     def statement(self, key: tuple[object, ...]) -> CompiledQuery | None:

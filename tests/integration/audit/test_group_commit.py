@@ -4,6 +4,7 @@ returned before it is committed, the chain as verifiable as one written entry by
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -179,3 +180,63 @@ def test_a_failed_batch_fails_every_request_in_it_and_writes_nothing(
     assert [row.seq for row in _entries(node)] == [1]
     assert log.append(_draft(2, 0)) == 2
     assert _verify(node).ok
+
+
+def test_a_batch_waits_for_the_entries_of_reads_under_way(
+    node: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = GroupCommit(node, linger=30)
+    batches: list[int] = []
+    append_drafts = group.append_drafts
+
+    def counted(connection: Connection, drafts: Any, **kwargs: Any) -> Any:
+        batches.append(len(drafts))
+        return append_drafts(connection, drafts, **kwargs)
+
+    monkeypatch.setattr(group, "append_drafts", counted)
+    reading, read = threading.Event(), threading.Event()
+
+    def slow_reader() -> int:
+        with log.expecting() as append:
+            reading.set()
+            assert read.wait(timeout=30)
+            return append(_draft(1, 0))
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        slow = pool.submit(slow_reader)
+        assert reading.wait(timeout=30)
+        quick = pool.submit(log.append, _draft(0, 0))  # waits for the slow read's entry
+        threading.Event().wait(0.2)
+        assert not quick.done()
+        read.set()
+        assert sorted([quick.result(timeout=30), slow.result(timeout=30)]) == [1, 2]
+
+    assert batches == [2]
+
+
+def test_a_read_that_ends_without_an_entry_holds_nobody_up(node: Database) -> None:
+    log = GroupCommit(node, linger=30)
+    reading, failed = threading.Event(), threading.Event()
+
+    def failing_reader() -> None:
+        with log.expecting():
+            reading.set()
+            assert failed.wait(timeout=30)
+            raise LookupError("no such data set")
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        doomed = pool.submit(failing_reader)
+        assert reading.wait(timeout=30)
+        waiting = pool.submit(log.append, _draft(0, 0))
+        threading.Event().wait(0.2)
+        assert not waiting.done()  # waiting for the read's entry
+        started = time.monotonic()
+        failed.set()
+        assert waiting.result(timeout=30) == 1
+        assert time.monotonic() - started < 10  # not the 30 s it would wait at most
+        with pytest.raises(LookupError):
+            doomed.result(timeout=30)
+
+    started = time.monotonic()
+    assert log.append(_draft(0, 1)) == 2  # alone: no wait at all
+    assert time.monotonic() - started < 10
