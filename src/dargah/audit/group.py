@@ -29,6 +29,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Final
 
+from sqlalchemy import Connection
+
 from dargah.audit.service import append_drafts
 from dargah.db.session import Database
 from dargah.errors import ServiceUnavailable
@@ -63,6 +65,8 @@ class GroupCommit:
         # The chain's head as the last batch left it: if nobody appended since, the
         # next batch moves it in one statement.
         self._head: tuple[int, str] | None = None
+        self._kept: Connection | None = None
+        self._keeps = True  # until the database says it has no connection to give
 
     def append(self, draft: dict[str, Any]) -> int:
         """Chain ``draft`` (from ``audit.service.draft``); its ``seq`` once committed."""
@@ -130,10 +134,30 @@ class GroupCommit:
                 return
             self._arrived.wait(left)
 
-    def _write(self, batch: list[_Waiting]) -> None:
-        # Only the one writer at a time reads and sets ``_head``.
-        try:
+    @contextmanager
+    def _transaction(self) -> Iterator[Connection]:
+        """A transaction on the writer's own connection, kept between batches (tests'
+        databases lend one per batch). A connection that failed is not used again."""
+        if self._kept is None and self._keeps:
+            self._kept = self._database.keep_connection()
+            self._keeps = self._kept is not None
+        kept = self._kept
+        if kept is None:
             with self._database.writing() as connection:
+                yield connection
+            return
+        try:
+            with kept.begin():
+                yield kept
+        except BaseException:
+            self._kept = None
+            kept.close()
+            raise
+
+    def _write(self, batch: list[_Waiting]) -> None:
+        # Only the one writer at a time uses ``_kept`` and ``_head``.
+        try:
+            with self._transaction() as connection:
                 numbers, head = append_drafts(
                     connection, [item.draft for item in batch], head=self._head
                 )

@@ -64,6 +64,14 @@ class Database:
         with self.read_engine.connect() as connection:
             yield connection
 
+    def keep_connection(self) -> Connection | None:
+        """A connection of the pool for a caller that writes often and keeps it until
+        it closes it (the audit log's group commit): no checkout and no ping before each
+        use. None when sessions share one connection (tests): use ``writing`` then."""
+        if self.read_engine is None:
+            return None
+        return self.engine.connect()
+
     @contextmanager
     def writing(self) -> Iterator[Connection]:
         """A connection in a transaction of its own, committed on exit and rolled back
