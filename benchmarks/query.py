@@ -253,7 +253,7 @@ def bare_application() -> Any:
 
 
 @contextmanager
-def _server(argv: list[str], env: dict[str, str], port: int) -> Iterator[None]:
+def _server(argv: list[str], env: dict[str, str], port: int) -> Iterator[int]:
     process = subprocess.Popen(
         [
             *(sys.executable, "-m", "uvicorn", *argv, "--port", str(port), "--workers", "1"),
@@ -272,10 +272,31 @@ def _server(argv: list[str], env: dict[str, str], port: int) -> Iterator[None]:
                 time.sleep(0.2)
         else:
             raise SystemExit(f"server on port {port} did not start")
-        yield
+        yield process.pid
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system, all threads) the process has used; None off Linux."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _drive_measured(pid: int, port: int, requests: list[bytes], args: Any) -> dict[str, Any]:
+    """``_drive``, and the server's CPU time per request while it ran: on a shared
+    machine the throughput of two servers measured one after the other swings with the
+    neighbours' load, their CPU per request much less."""
+    before = _cpu_seconds(pid)
+    result = asyncio.run(_drive(port, requests, connections=args.connections, seconds=args.seconds))
+    after = _cpu_seconds(pid)
+    used = None if before is None or after is None else after - before
+    result["cpu_ms"] = None if used is None else 1000 * used / max(1, result["requests"])
+    return result
 
 
 # -- load generator ---------------------------------------------------------------------
@@ -348,6 +369,10 @@ def _http(
 # -- measuring --------------------------------------------------------------------------
 
 
+def _rounded(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(value, digits)
+
+
 def _median_ms(run: Any, times: int) -> tuple[float, Any]:
     samples = []
     result = None
@@ -406,7 +431,7 @@ def main() -> None:
         ids_sample = (work / "national_ids.txt").read_text().split()
         random.Random(5).shuffle(ids_sample)
         api_port, bare_port = 18431, 18432
-        with _server(["--factory", "dargah.asgi:application"], env, api_port):
+        with _server(["--factory", "dargah.asgi:application"], env, api_port) as api_pid:
             client = httpx.Client(base_url=f"http://127.0.0.1:{api_port}", headers=auth)
             pivot_body = {
                 "purpose": PURPOSE,
@@ -439,18 +464,14 @@ def main() -> None:
                 )
                 for item in ids_sample
             ]
-            api = asyncio.run(
-                _drive(api_port, lookups, connections=args.connections, seconds=args.seconds)
-            )
+            api = _drive_measured(api_pid, api_port, lookups, args)
         with _server(
             ["--factory", "query:bare_application", "--app-dir", str(ROOT / "benchmarks")],
             env,
             bare_port,
-        ):
+        ) as bare_pid:
             bare_requests = [_http("GET", f"/bare/students/{item}") for item in ids_sample]
-            bare = asyncio.run(
-                _drive(bare_port, bare_requests, connections=args.connections, seconds=args.seconds)
-            )
+            bare = _drive_measured(bare_pid, bare_port, bare_requests, args)
         cells = sum(1 for row in answer["rows"] if row.get("count") is not None)
         result = {
             "benchmark": "query",
@@ -471,6 +492,14 @@ def main() -> None:
             "lookup_bare_p99_ms": round(bare["p99_ms"], 1),
             "lookup_api_failures": api["failures"],
             "lookup_bare_failures": bare["failures"],
+            # The servers' CPU per lookup (the Python process only, not PostgreSQL's).
+            "lookup_api_cpu_ms": _rounded(api["cpu_ms"], 3),
+            "lookup_bare_cpu_ms": _rounded(bare["cpu_ms"], 3),
+            "lookup_cpu_ratio": (
+                None
+                if api["cpu_ms"] is None or bare["cpu_ms"] is None
+                else round(bare["cpu_ms"] / api["cpu_ms"], 3)
+            ),
             "connections": args.connections,
             "seconds": args.seconds,
         }
