@@ -86,39 +86,43 @@ SessionDep = Annotated[Session, Depends(get_session)]
 
 
 async def get_principal(request: Request) -> Principal:
-    """Authenticate the caller by bearer token (API key or session token) or cookie."""
+    """Authenticate the caller by bearer token (API key or session token) or cookie.
+
+    An API key's holder kept from an earlier request (for ``access_cache_seconds`` at
+    most, and while the key has not expired) answers at once; anything else is read
+    on a worker thread.
+    """
     cached: Principal | None = getattr(request.state, "principal", None)
     if cached is not None:
         return cached
-    authorization = request.headers.get("authorization", "")
-    scheme, _, token = authorization.partition(" ")
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
     token = token.strip()
+    keys = _key_holders(request)
+    principal: Principal | None = None
+    if scheme.lower() == "bearer" and secrets.api_key_prefix(token):
+        holder = keys.get(secrets.digest(token))
+        if holder is not None and holder.valid_at(utcnow()):
+            principal = holder.principal
+    if principal is None:
+        principal = await run_in_threadpool(_authenticate, request, keys, scheme, token)
+    request.state.principal = principal
+    return principal
+
+
+def _key_holders(request: Request) -> ReadCache[str, identity.KeyHolder]:
     settings: Settings = request.app.state.settings
-    keys = _app_state(
+    return _app_state(
         request,
         "api_keys",
         lambda: ReadCache[str, identity.KeyHolder](
             seconds=settings.access_cache_seconds, tables=identity.KEY_TABLES
         ),
     )
-    principal: Principal | None = None
-    if keys is not None and scheme.lower() == "bearer" and secrets.api_key_prefix(token):
-        holder = keys.get(secrets.digest(token))
-        if holder is not None and holder.valid_at(utcnow()):
-            principal = holder.principal
-    if principal is None:
-        principal = await run_in_threadpool(_authenticate, request, scheme, token)
-    request.state.principal = principal
-    return principal
-
-
-def _key_cache(request: Request) -> ReadCache[str, identity.KeyHolder] | None:
-    return getattr(request.app.state, "api_keys", None)
 
 
 def _app_state(request: Request, name: str, make: Callable[[], T]) -> T:
-    """``app.state.<name>``, made at its first use. Only dependencies running on the
-    event loop call this, so two requests never make it twice."""
+    """``app.state.<name>``, made at its first use. Only code running on the event
+    loop calls this, so two requests never make it twice."""
     state = request.app.state
     found: T | None = getattr(state, name, None)
     if found is None:
@@ -128,7 +132,7 @@ def _app_state(request: Request, name: str, make: Callable[[], T]) -> T:
 
 
 def get_audit_log(request: Request) -> GroupCommit:
-    """The node's group commit of audit entries (one per app)."""
+    """The node's group commit of audit entries (one per app; on the event loop)."""
     return _app_state(request, "audit_log", lambda: GroupCommit(get_database(request)))
 
 
@@ -150,7 +154,9 @@ async def get_query_server(request: Request) -> QueryServer:
 QueryServerDep = Annotated[QueryServer, Depends(get_query_server)]
 
 
-def _authenticate(request: Request, scheme: str, token: str) -> Principal:
+def _authenticate(
+    request: Request, keys: ReadCache[str, identity.KeyHolder], scheme: str, token: str
+) -> Principal:
     """``get_principal``'s reading of the database, on a worker thread."""
     database: Database = request.app.state.database
     with database.session() as session, atomic(session):
@@ -161,14 +167,14 @@ def _authenticate(request: Request, scheme: str, token: str) -> Principal:
                     "The Authorization header must read 'Bearer <key>'.",
                     code="bad_authorization_header",
                 )
-            keys = _key_cache(request)
-            if keys is None or token.startswith(secrets.SESSION_TOKEN_PREFIX):
+            if token.startswith(secrets.SESSION_TOKEN_PREFIX):
                 return identity.authenticate_token(session, token)
-            return keys.load(
+            holder = keys.load(
                 secrets.digest(token),
                 lambda: identity.authenticate_api_key(session, token),
                 refresh=True,
-            ).principal
+            )
+            return holder.principal
         cookie = request.cookies.get(SESSION_COOKIE)
         if not cookie:
             raise NotAuthenticated(
