@@ -106,14 +106,16 @@ class GroupCommit:
                     self._turn.wait()
                     continue
                 self._writing = True
-                self._gather()
-                batch = self._queue[: self._max_batch]
-                del self._queue[: self._max_batch]
-                self._lock.release()
                 try:
-                    self._write(batch)
+                    self._gather()
+                    batch = self._queue[: self._max_batch]
+                    del self._queue[: self._max_batch]
+                    self._lock.release()
+                    try:
+                        self._write(batch)
+                    finally:
+                        self._lock.acquire()
                 finally:
-                    self._lock.acquire()
                     self._writing = False
                     self._turn.notify_all()
         if waiting.error is not None or waiting.seq is None:
