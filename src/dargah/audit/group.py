@@ -92,7 +92,8 @@ class GroupCommit:
             if pending:
                 with self._lock:
                     self._expected -= 1
-                    self._arrived.notify()
+                    if not self._expected:
+                        self._arrived.notify()
 
     def _append(self, draft: dict[str, Any], *, expected: bool) -> int:
         waiting = _Waiting(draft)
@@ -100,7 +101,9 @@ class GroupCommit:
             self._queue.append(waiting)
             if expected:
                 self._expected -= 1
-                self._arrived.notify()
+                # The gathering writer waits for the last one, or a full batch.
+                if not self._expected or len(self._queue) >= self._max_batch:
+                    self._arrived.notify()
             while not waiting.done:
                 if self._writing:
                     self._turn.wait()
