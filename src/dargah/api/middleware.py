@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import re
 import time
-import uuid
+from typing import Any
 
 from prometheus_client import Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -13,6 +15,7 @@ from dargah.context import client_address_var, request_id_var
 from dargah.logs import get_logger
 
 _log = get_logger("dargah.access")
+_access_log = logging.getLogger("dargah.access")
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{8,64}$")
 
 HTTP_REQUESTS = Counter(
@@ -24,6 +27,9 @@ HTTP_DURATION = Histogram(
     ["method", "route"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
 )
+# The labelled series by (method, route, status): looked up per request without the
+# client library's lock. Routes are templates and statuses few, so this stays small.
+_children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
 
 class RequestContextMiddleware:
@@ -36,8 +42,10 @@ class RequestContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
-        request_id = incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        incoming = next(
+            (value for name, value in scope["headers"] if name == b"x-request-id"), b""
+        ).decode("latin-1")
+        request_id = incoming if _SAFE_REQUEST_ID.match(incoming) else os.urandom(16).hex()
         client = scope.get("client")
         id_token = request_id_var.set(request_id)
         client_token = client_address_var.set(client[0] if client else None)
@@ -72,8 +80,17 @@ class RequestContextMiddleware:
         template = getattr(route, "path", "unmatched")
         method = scope["method"]
         client = scope.get("client")
-        HTTP_REQUESTS.labels(method, template, str(status)).inc()
-        HTTP_DURATION.labels(method, template).observe(elapsed)
+        counted = (method, template, status)
+        children = _children.get(counted)
+        if children is None:
+            children = _children[counted] = (
+                HTTP_REQUESTS.labels(method, template, str(status)),
+                HTTP_DURATION.labels(method, template),
+            )
+        children[0].inc()
+        children[1].observe(elapsed)
+        if not _access_log.isEnabledFor(logging.INFO):
+            return  # the line would be dropped: do not build it
         _log.info(
             "request",
             method=method,
