@@ -26,7 +26,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 from sqlalchemy import Connection
@@ -39,12 +39,20 @@ MAX_BATCH: Final = 500
 LINGER: Final = 0.002  # seconds a batch waits, at most, for reads under way
 
 
+def _held() -> threading.Lock:
+    lock = threading.Lock()
+    lock.acquire()
+    return lock
+
+
 @dataclass
 class _Waiting:
     draft: dict[str, Any]
     seq: int | None = None
     error: BaseException | None = None
     done: bool = False
+    # Held until the writer is done with this entry, or hands its request the lead.
+    wake: threading.Lock = field(default_factory=_held)
 
 
 class GroupCommit:
@@ -57,7 +65,6 @@ class GroupCommit:
         self._max_batch = max_batch
         self._linger = linger
         self._lock = threading.Lock()
-        self._turn = threading.Condition(self._lock)  # a batch was written
         self._arrived = threading.Condition(self._lock)  # an entry came, or will not
         self._queue: list[_Waiting] = []
         self._expected = 0
@@ -104,23 +111,13 @@ class GroupCommit:
                 # The gathering writer waits for the last one, or a full batch.
                 if not self._expected or len(self._queue) >= self._max_batch:
                     self._arrived.notify()
-            while not waiting.done:
-                if self._writing:
-                    self._turn.wait()
-                    continue
-                self._writing = True
-                try:
-                    self._gather()
-                    batch = self._queue[: self._max_batch]
-                    del self._queue[: self._max_batch]
-                    self._lock.release()
-                    try:
-                        self._write(batch)
-                    finally:
-                        self._lock.acquire()
-                finally:
-                    self._writing = False
-                    self._turn.notify_all()
+            lead = not self._writing
+            self._writing = True
+        if not lead:
+            # Each waits on its own lock: woken alone, never all at once for one lock.
+            waiting.wake.acquire()
+        if not waiting.done:
+            self._lead(waiting)
         if waiting.error is not None or waiting.seq is None:
             raise ServiceUnavailable(
                 "ثبت رویداد در دفتر ممیزی ممکن نشد؛ پاسخ داده نشد. دوباره بفرستید.",
@@ -128,6 +125,28 @@ class GroupCommit:
                 code="audit_unavailable",
             ) from waiting.error
         return waiting.seq
+
+    def _lead(self, own: _Waiting) -> None:
+        """Write batches until ``own`` is written, waking each entry's request as its
+        batch ends; then hand the lead to the first entry still waiting, if any."""
+        try:
+            while not own.done:
+                with self._lock:
+                    self._gather()
+                    batch = self._queue[: self._max_batch]
+                    del self._queue[: self._max_batch]
+                try:
+                    self._write(batch)
+                finally:
+                    for item in batch:
+                        if item is not own:
+                            item.wake.release()
+        finally:
+            with self._lock:
+                successor = self._queue[0] if self._queue else None
+                self._writing = successor is not None
+            if successor is not None:
+                successor.wake.release()
 
     def _gather(self) -> None:
         """Wait, holding the lock, for the entries of reads under way (at most
