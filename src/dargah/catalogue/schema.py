@@ -13,8 +13,9 @@ properties prefixed ``dargah:``, which Frictionless ignores:
 - ``dargah:rules`` on the schema — cross-field and cross-data-set rules with stable ids.
 - ``dargah:rollups`` on the schema — sets of fields whose row counts per slice are kept
   up to date at load time, so national pivots over them answer at once (decision 0012).
-- ``dargah:indexes`` on the schema — field lists to index in the records table, for
-  lookups by something other than the natural key (a student by national id).
+- ``dargah:indexes`` on the schema — field lists to index, for lookups by something
+  other than the natural key (a student by national id); lookup tables on SQLite
+  (decision 0016).
 
 Everything here is pure: parsing, checking and describing schemas, no database.
 """

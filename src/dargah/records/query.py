@@ -19,7 +19,7 @@ import base64
 import hashlib
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from dataclasses import field as dataclass_field
 from datetime import date, datetime
@@ -39,6 +39,7 @@ from sqlalchemy import (
     distinct,
     false,
     func,
+    literal_column,
     or_,
     select,
 )
@@ -53,7 +54,7 @@ from dargah.persian.errors import PersianValueError
 from dargah.records.history import state_as_of
 from dargah.records.models import RecordSlice
 from dargah.records.rollups import COUNT, Rollup, choose
-from dargah.records.tables import SLICE, record_tables
+from dargah.records.tables import ROW, SLICE, RecordTables, record_tables
 
 INSTITUTION: Final = "institution"
 PERIOD: Final = "period"
@@ -637,11 +638,13 @@ def compile_query(
     limits: RowLimits,
     after: Sequence[object] | None = None,
     rollup: Rollup | None = None,
+    lookups: Collection[str] = (),
 ) -> CompiledQuery:
     """One ``Select`` for ``spec`` over the records of ``document``'s version.
 
     ``limits`` is the caller's row scope; ``after`` the decoded cursor's sort values;
-    ``rollup`` (from ``rollup_for``) answers a count over its precomputed counts.
+    ``rollup`` (from ``rollup_for``) answers a count over its precomputed counts;
+    ``lookups`` names the SQLite lookup tables (``tables``) that exist and may be used.
     """
     source = _source(document, limits, spec.as_of, rollup)
     values = _values(spec, source.types, after)
@@ -649,6 +652,8 @@ def compile_query(
         *source.conditions,
         *(_condition(source, item, index, values) for index, item in enumerate(spec.where)),
     ]
+    if lookups and rollup is None and not isinstance(spec.as_of, datetime):
+        conditions.extend(_through_lookups(spec, source, record_tables(document), values, lookups))
     if spec.is_aggregate:
         if after is not None:
             raise InvalidInput(
@@ -660,6 +665,39 @@ def compile_query(
     else:
         compiled = _rows(spec, source, conditions, after, values)
     return replace(compiled, parameters=values)
+
+
+# Conditions a lookup table's order can answer; none of them is met by a null.
+_SARGABLE: Final = frozenset({"=", "in", "<", "<=", ">", ">=", "between"})
+
+
+def _through_lookups(
+    spec: QuerySpec,
+    source: _Source,
+    tables: RecordTables,
+    values: Mapping[str, object],
+    present: Collection[str],
+) -> list[ColumnElement[bool]]:
+    """For each SQLite lookup table whose every field the query bounds: the current
+    rows' rowids as the lookup finds them (the conditions themselves still apply)."""
+    found: list[ColumnElement[bool]] = []
+    for lookup in tables.lookups:
+        if lookup.table.name not in present:
+            continue  # made at the first load after an upgrade; the rows are read
+        usable = [
+            (index, item)
+            for index, item in enumerate(spec.where)
+            if item.field in lookup.fields and item.op in _SARGABLE
+        ]
+        if {item.field for _, item in usable} != set(lookup.fields):
+            continue
+        columns = {name: lookup.table.c[name] for name in lookup.fields}
+        over = replace(source, columns={**source.columns, **columns})
+        rowids = select(lookup.table.c[ROW]).where(
+            *(_condition(over, item, index, values) for index, item in usable)
+        )
+        found.append(literal_column(f'"{tables.current.name}".rowid').in_(rowids))
+    return found
 
 
 def query_shape(spec: QuerySpec, after: Sequence[object] | None) -> tuple[object, ...] | None:

@@ -318,7 +318,12 @@ def _answer(
     rollup = rollup_for(spec, document)
     if rollup is not None and not present(rollup.table.name):
         rollup = None  # made at the first load after the version declared it
-    compiled = _compiled(active, spec, access.rows, after, rollup, statements)
+    lookups = tuple(
+        lookup.table.name
+        for lookup in record_tables.record_tables(document).lookups
+        if connection.dialect.name == "sqlite" and present(lookup.table.name)
+    )
+    compiled = _compiled(active, spec, access.rows, after, rollup, statements, lookups)
     if rollup is not None or present(record_tables.record_tables(document).current.name):
         fetched = [
             tuple(row) for row in connection.execute(compiled.statement, dict(compiled.parameters))
@@ -373,23 +378,29 @@ def _compiled(
     after: list[object] | None,
     rollup: Rollup | None,
     statements: QueryServer | None,
+    lookups: tuple[str, ...],
 ) -> CompiledQuery:
     document = active.document
     shape = query_shape(spec, after) if statements is not None else None
     if statements is None or shape is None:
-        return compile_query(spec, document=document, limits=limits, after=after, rollup=rollup)
+        return compile_query(
+            spec, document=document, limits=limits, after=after, rollup=rollup, lookups=lookups
+        )
     key = (
         active.slug,
         document.version,
         active.schema_hash,
         limits,
         None if rollup is None else rollup.table.name,
+        lookups,
         shape,
     )
     kept = statements.statement(key)
     if kept is not None:
         return rebind(kept, spec, document=document, after=after)
-    compiled = compile_query(spec, document=document, limits=limits, after=after, rollup=rollup)
+    compiled = compile_query(
+        spec, document=document, limits=limits, after=after, rollup=rollup, lookups=lookups
+    )
     statements.keep_statement(key, compiled)
     return compiled
 

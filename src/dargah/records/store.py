@@ -25,7 +25,15 @@ from sqlalchemy import Connection, text
 
 from dargah.records.bulk import bulk_insert
 from dargah.records.rollups import CountChanges
-from dargah.records.tables import CLOSED_BY, HASH, SLICE, SUBMISSION, RecordTables
+from dargah.records.tables import (
+    CLOSED_BY,
+    HASH,
+    ROW,
+    SLICE,
+    SUBMISSION,
+    RecordTables,
+    fill_lookup,
+)
 
 HASH_SCHEME: Final = f"polars-{pl.__version__}-v1"
 """Row hashes made by another scheme cannot be compared; the loader re-hashes then."""
@@ -67,6 +75,8 @@ class SliceLoader:
     _row_count: int = field(default=0, init=False)
     _stream: contextlib.ExitStack | None = field(default=None, init=False)
     _copy: Any = field(default=None, init=False)
+    _rowids: list[tuple[int, int]] = field(default_factory=list, init=False)
+    """SQLite: the rowid ranges this load inserted, for its lookup tables."""
 
     def start(self, *, row_count: int, hash_scheme: str | None) -> None:
         """Read the slice's current keys and hashes (nothing to read for a new slice)."""
@@ -156,7 +166,17 @@ class SliceLoader:
             if gone.height:
                 self._close(gone)
                 self.counts.closed += gone.height
+        if self._lookups:
+            # After the closes: a row this load inserted is never closed by it (keys are
+            # unique in a submission), and the ranges only find rows still current.
+            for lookup in self.tables.lookups:
+                fill_lookup(self.connection, self.tables.current.name, lookup, self._rowids)
+            self._rowids = []
         return self._row_count + self.counts.inserted - self.counts.closed
+
+    @property
+    def _lookups(self) -> bool:
+        return bool(self.tables.lookups) and self.connection.dialect.name == "sqlite"
 
     # -- bulk operations -------------------------------------------------------------
 
@@ -258,7 +278,23 @@ class SliceLoader:
         if self.rollup_counts is not None:
             self.rollup_counts.inserted(rows)
         frame = self._with_system_columns(rows)
+        if not self._lookups:
+            bulk_insert(self.connection, self.tables.current.name, frame)
+            return
+        # A new rowid is the largest one plus one, so the rows of this insert are the
+        # ones above the largest rowid before it, up to the largest after it.
+        before = self._max_rowid()
         bulk_insert(self.connection, self.tables.current.name, frame)
+        low, high = before + 1, self._max_rowid()
+        if self._rowids and self._rowids[-1][1] + 1 == low:
+            low = self._rowids.pop()[0]
+        self._rowids.append((low, high))
+
+    def _max_rowid(self) -> int:
+        found = self.connection.execute(
+            text(f'SELECT max(rowid) FROM "{self.tables.current.name}"')
+        ).scalar()
+        return int(found or 0)
 
     def _close(self, keys: pl.DataFrame) -> None:
         """Move the current rows with these keys to history, closed by this submission."""
@@ -304,6 +340,19 @@ class SliceLoader:
             ),
             parameters,
         )
+        for lookup in self.tables.lookups:
+            # Through the lookup's primary key: its fields and the rowid, read from the
+            # rows about to go.
+            indexed = ", ".join(f'"{name}"' for name in lookup.fields)
+            read = ", ".join(f'c."{name}"' for name in lookup.fields)
+            self.connection.execute(
+                text(
+                    f'DELETE FROM "{lookup.table.name}" WHERE ({indexed}, "{ROW}") IN '
+                    f'(SELECT {read}, c.rowid FROM {_KEYS_TABLE} k JOIN "{current}" c '
+                    f"ON c.{SLICE} = :s AND {join})"
+                ),
+                parameters,
+            )
         self.connection.execute(
             text(
                 f'DELETE FROM "{current}" WHERE rowid IN (SELECT c.rowid FROM '

@@ -288,4 +288,10 @@ def test_declared_indexes_are_made_with_the_records_table(
     document = catalogue.as_document(*_active(session))
     name = record_tables.record_tables(document).current.name
     indexes = inspect(session.connection()).get_indexes(name)
+    if session.get_bind().dialect.name == "sqlite":
+        # On SQLite the declared index is a lookup table (tests/…/test_lookups.py).
+        assert indexes == []
+        (lookup,) = record_tables.record_tables(document).lookups
+        assert inspect(session.connection()).has_table(lookup.table.name)
+        return
     assert [index["column_names"] for index in indexes] == [["national_id"]]

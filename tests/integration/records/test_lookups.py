@@ -1,0 +1,237 @@
+"""Declared indexes: PostgreSQL indexes of the records table; SQLite lookup tables that
+every load keeps equal to the current rows, and that queries bounding their fields go
+through (decision 0016)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import inspect, text
+from sqlalchemy.orm import Session
+
+from dargah.access.protection import RowLimits
+from dargah.catalogue import service as catalogue
+from dargah.catalogue.documents import DatasetDocument
+from dargah.config import Settings
+from dargah.db.session import Database
+from dargah.members.models import Member
+from dargah.records import tables as record_tables
+from dargah.records.query import QuerySpec, compile_query
+from dargah.submissions.models import SubmissionMode
+from support.factories import make_institution
+from support.queries import HEADER, NATIONAL_IDS, SLUG, load, row, sync_people
+
+
+@pytest.fixture
+def places(session: Session) -> tuple[Member, Member]:
+    sync_people(session)
+    first = make_institution(session, code="7501", province="23")
+    second = make_institution(session, code="7502", province="03")
+    session.commit()
+    return first, second
+
+
+def _document(session: Session) -> DatasetDocument:
+    dataset = catalogue.get_dataset(session, SLUG)
+    version = catalogue.active_version(dataset)
+    assert version is not None
+    return catalogue.as_document(dataset, version)
+
+
+def _sqlite(session: Session) -> bool:
+    return session.get_bind().dialect.name == "sqlite"
+
+
+def _assert_lookup_is_current(session: Session) -> None:
+    """The lookup table holds exactly the current rows with a national id (SQLite), or
+    the records table has the index (PostgreSQL)."""
+    tables = record_tables.record_tables(_document(session))
+    (lookup,) = tables.lookups
+    current = tables.current.name
+    indexes = inspect(session.connection()).get_indexes(current)
+    if not _sqlite(session):
+        assert [index["column_names"] for index in indexes] == [["national_id"]]
+        return
+    assert indexes == []  # the index is the lookup table, not part of the records table
+    held = session.execute(text(f'SELECT national_id, _row FROM "{lookup.table.name}"')).all()  # noqa: S608
+    rows = session.execute(
+        text(f'SELECT national_id, rowid FROM "{current}" WHERE national_id IS NOT NULL')  # noqa: S608
+    ).all()
+    assert sorted(held) == sorted(rows)
+    assert len(held) == len(set(held))
+
+
+def _line(number: str, national_id: str, **fields: Any) -> str:
+    """A row whose national id is chosen, not derived from its number."""
+    parts = row(number, **fields).split(",")
+    parts[1] = national_id
+    return ",".join(parts)
+
+
+def test_lookup_follows_first_loads_resubmissions_and_deltas(
+    session: Session,
+    database: Database,
+    settings: Settings,
+    tmp_path: Path,
+    places: tuple[Member, Member],
+) -> None:
+    first, second = places
+    load(
+        database,
+        settings,
+        tmp_path,
+        institution_id=first.id,
+        lines=[row(str(n)) for n in range(1, 13)],
+    )
+    load(
+        database,
+        settings,
+        tmp_path,
+        institution_id=second.id,
+        lines=[row(str(n)) for n in range(1, 7)],
+    )
+    _assert_lookup_is_current(session)
+
+    # A snapshot again: row 3 gets another national id, row 4 loses its own, rows
+    # 10-12 go, 13 and 14 arrive, the rest are unchanged.
+    again = [row(str(n)) for n in range(1, 10) if n not in (3, 4)]
+    again += [_line("3", NATIONAL_IDS[4]), _line("4", ""), row("13"), row("14")]
+    load(database, settings, tmp_path, institution_id=first.id, lines=again)
+    _assert_lookup_is_current(session)
+
+    # A delta: one row changed, one deleted, one added.
+    delta = [
+        "upsert," + _line("2", NATIONAL_IDS[0], city="کرج"),
+        "delete," + row("5"),
+        "upsert," + row("77"),
+    ]
+    load(
+        database,
+        settings,
+        tmp_path,
+        institution_id=second.id,
+        lines=delta,
+        mode=SubmissionMode.DELTA,
+        header="_action," + HEADER,
+    )
+    _assert_lookup_is_current(session)
+
+    # Another period: a slice of its own, the same table.
+    load(
+        database,
+        settings,
+        tmp_path,
+        institution_id=first.id,
+        lines=[row(str(n)) for n in range(1, 4)],
+        period="1403-2",
+    )
+    _assert_lookup_is_current(session)
+
+
+QUERIES: list[dict[str, Any]] = [
+    {"where": [{"field": "national_id", "op": "=", "value": NATIONAL_IDS[1]}]},
+    {"where": [{"field": "national_id", "op": "in", "value": NATIONAL_IDS[2:4]}]},
+    {"where": [{"field": "national_id", "op": "between", "value": NATIONAL_IDS[:2]}]},
+    {"where": [{"field": "national_id", "op": ">=", "value": NATIONAL_IDS[3]}]},
+    {
+        "where": [
+            {"field": "national_id", "op": "=", "value": NATIONAL_IDS[1]},
+            {"field": "gender", "op": "=", "value": "f"},
+        ]
+    },
+    {
+        "where": [{"field": "national_id", "op": "=", "value": NATIONAL_IDS[1]}],
+        "group_by": ["institution"],
+        "aggregates": [{"fn": "count"}],
+    },
+    {"where": [{"field": "national_id", "op": "=", "value": NATIONAL_IDS[1]}], "as_of": "1403-1"},
+    # Not through the lookup: a null is not in it, and != or contains need every row.
+    {"where": [{"field": "national_id", "op": "is_null"}]},
+    {"where": [{"field": "national_id", "op": "!=", "value": NATIONAL_IDS[1]}]},
+    {"where": [{"field": "national_id", "op": "contains", "value": "123"}]},
+]
+
+
+@pytest.mark.parametrize("body", QUERIES, ids=range(len(QUERIES)))
+def test_queries_through_the_lookup_answer_as_the_records_do(
+    session: Session,
+    database: Database,
+    settings: Settings,
+    tmp_path: Path,
+    places: tuple[Member, Member],
+    body: dict[str, Any],
+) -> None:
+    first, second = places
+    load(
+        database,
+        settings,
+        tmp_path,
+        institution_id=first.id,
+        lines=[row(str(n)) for n in range(1, 13)],
+    )
+    lines = [row(str(n)) for n in range(1, 6)] + [_line("6", "")]
+    load(database, settings, tmp_path, institution_id=second.id, lines=lines)
+    document = _document(session)
+    selected = {} if "group_by" in body else {"select": ["student_number", "national_id"]}
+    spec = QuerySpec.model_validate({**selected, **body})
+    plain = compile_query(spec, document=document, limits=RowLimits())
+    (lookup,) = record_tables.record_tables(document).lookups
+    present = [lookup.table.name] if _sqlite(session) else []
+    through = compile_query(spec, document=document, limits=RowLimits(), lookups=present)
+    expected = session.execute(plain.statement, dict(plain.parameters)).all()
+    answered = session.execute(through.statement, dict(through.parameters)).all()
+    assert sorted(map(tuple, answered)) == sorted(map(tuple, expected))
+    assert expected or body["where"][0]["op"] == "is_null" or "as_of" in body
+    if not _sqlite(session):
+        return
+    plan = " ".join(
+        str(item[-1])
+        for item in session.execute(text(f"EXPLAIN QUERY PLAN {_sql(session, through)}"))
+    )
+    uses = lookup.table.name in plan
+    assert uses == (body["where"][0]["op"] in {"=", "in", "between", ">="}), plan
+
+
+def _sql(session: Session, compiled: Any) -> str:
+    """The statement's SQL with its values written in, for EXPLAIN."""
+    statement = compiled.statement.params(dict(compiled.parameters))
+    dialect = session.get_bind().dialect
+    return str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+
+
+def test_a_records_table_with_the_earlier_index_gets_its_lookup_table(
+    session: Session,
+    database: Database,
+    settings: Settings,
+    tmp_path: Path,
+    places: tuple[Member, Member],
+) -> None:
+    if not _sqlite(session):
+        pytest.skip("lookup tables are SQLite's; PostgreSQL keeps the index in the table")
+    load(
+        database,
+        settings,
+        tmp_path,
+        institution_id=places[0].id,
+        lines=[row(str(n)) for n in range(1, 9)],
+    )
+    tables = record_tables.record_tables(_document(session))
+    (lookup,) = tables.lookups
+    connection = session.connection()
+    # The layout of an earlier release: the index in the records table, no lookup table.
+    connection.execute(text(f'DROP TABLE "{lookup.table.name}"'))
+    connection.execute(
+        text(f'CREATE INDEX "{lookup.index}" ON "{tables.current.name}" (national_id)')
+    )
+    record_tables.ensure(connection, tables)
+    _assert_lookup_is_current(session)
+    load(
+        database,
+        settings,
+        tmp_path,
+        institution_id=places[0].id,
+        lines=[row(str(n)) for n in range(3, 11)],
+    )
+    _assert_lookup_is_current(session)
