@@ -17,6 +17,8 @@ from sqlalchemy import Connection
 from dargah.records.tables import SLICE, SUBMISSION
 
 _BATCH: Final = 50_000
+_ROWS_PER_CALL: Final = 10_000
+"""SQLite rows per ``executemany``: their Python values exist all at once."""
 LOAD_CACHE_KIB: Final = 65_536
 """SQLite page cache of a connection while it loads (KiB; SQLite's default is 2 MiB)."""
 
@@ -77,10 +79,13 @@ def bulk_insert(connection: Connection, table: str, frame: pl.DataFrame) -> None
     values = ", ".join([*(str(value) for value in constant.values()), *("?" * plain.width)])
     cursor: Any = raw.cursor()
     try:
-        for offset in range(0, plain.height, _BATCH):
+        for offset in range(0, plain.height, _ROWS_PER_CALL):
+            part = plain.slice(offset, _ROWS_PER_CALL)
+            # Rows zipped from whole columns: each column is made into Python values in
+            # one call, about a quarter faster than polars' row iterator.
             cursor.executemany(
                 f'INSERT INTO "{table}" ({names}) VALUES ({values})',
-                plain.slice(offset, _BATCH).iter_rows(),
+                zip(*(part[name].to_list() for name in part.columns), strict=True),
             )
     finally:
         cursor.close()
