@@ -227,26 +227,35 @@ def _load(database: Database, settings: Settings, ids: list[int], folder: Path) 
 def bare_application() -> Any:
     """The bare endpoint: the same indexed lookup, no key, no grant, no audit."""
     from fastapi import FastAPI
-    from sqlalchemy import select
+    from sqlalchemy import literal_column, select
 
     from dargah.catalogue.documents import DatasetDocument
 
     database = Database.from_url(os.environ["DARGAH_DATABASE_URL"])
-    from dargah.records.tables import record_tables
+    from dargah.records.tables import ROW, record_tables
 
     document: DatasetDocument = next(item for item in builtin_datasets() if item.id == "students")
 
-    table = record_tables(document).current
+    tables = record_tables(document)
+    table = tables.current
     columns = [table.c[name] for name in document.schema_.field_names]
     app = FastAPI()
+
+    def statement(national_id: str) -> Any:
+        found = select(*columns).where(table.c.national_id == national_id)
+        if database.engine.dialect.name != "sqlite":
+            return found
+        # On SQLite the national-id index is a lookup table (decision 0016), read as
+        # the API's compiled query reads it.
+        (lookup,) = tables.lookups
+        rowids = select(lookup.table.c[ROW]).where(lookup.table.c.national_id == national_id)
+        return found.where(literal_column(f'"{table.name}".rowid').in_(rowids))
 
     @app.get("/bare/students/{national_id}")
     def lookup(national_id: str) -> dict[str, Any]:
         # The same reading connection the API reads with: no transaction of its own.
         with database.reading() as connection:
-            found = connection.execute(
-                select(*columns).where(table.c.national_id == national_id)
-            ).all()
+            found = connection.execute(statement(national_id)).all()
         return {"rows": [list(row) for row in found]}
 
     return app
