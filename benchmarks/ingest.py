@@ -49,6 +49,7 @@ from dargah.db.session import Database  # noqa: E402
 from dargah.members import service as members  # noqa: E402
 from dargah.members.schemas import MemberCreate  # noqa: E402
 from dargah.submissions import service as submissions  # noqa: E402
+from disposable import mark, refuse_unless_disposable  # noqa: E402
 
 
 def _generate(rows: int, path: Path, changed_path: Path) -> None:
@@ -74,6 +75,8 @@ def _reset(database: Database) -> None:
             connection.execute(text("DROP SCHEMA public CASCADE"))
             connection.execute(text("CREATE SCHEMA public"))
     upgrade(engine)
+    with engine.begin() as connection:
+        mark(connection)
 
 
 def _setup(database: Database) -> int:
@@ -241,6 +244,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="dargah-bench-") as folder:
         work = Path(folder)
         url = args.database or f"sqlite:///{work / 'bench.sqlite3'}"
+        refuse_unless_disposable(url)
         data, changed = work / "students.csv", work / "students-changed.csv"
         subprocess.run(
             [

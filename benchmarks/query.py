@@ -63,6 +63,7 @@ from dargah.members import service as members  # noqa: E402
 from dargah.members.models import MemberKind  # noqa: E402
 from dargah.members.schemas import MemberCreate, SystemCreate  # noqa: E402
 from dargah.submissions import service as submissions  # noqa: E402
+from disposable import mark, refuse_unless_disposable  # noqa: E402
 
 PERIOD = "1403-1"
 INSTITUTIONS = 24
@@ -127,6 +128,8 @@ def _reset(url: str) -> Database:
             connection.execute(text("DROP SCHEMA public CASCADE"))
             connection.execute(text("CREATE SCHEMA public"))
     upgrade(database.engine)
+    with database.engine.begin() as connection:
+        mark(connection)
     return database
 
 
@@ -407,6 +410,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="dargah-query-bench-") as folder:
         work = Path(folder)
         url = args.database or f"sqlite:///{work / 'query.sqlite3'}"
+        refuse_unless_disposable(url)
         subprocess.run(
             [sys.executable, __file__, "--rows", str(args.rows), "--generate", str(work)],
             check=True,
