@@ -4,6 +4,7 @@ through (decision 0016)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,23 @@ def places(session: Session) -> tuple[Member, Member]:
     second = make_institution(session, code="7502", province="03")
     session.commit()
     return first, second
+
+
+Send = Callable[..., object]
+
+
+@pytest.fixture
+def send(database: Database, settings: Settings, tmp_path: Path) -> Send:
+    """Submit lines for an institution through the real path (``support.queries.load``)."""
+
+    def submit(member: Member, lines: list[str], **options: Any) -> object:
+        return load(database, settings, tmp_path, institution_id=member.id, lines=lines, **options)
+
+    return submit
+
+
+def _rows(first: int, last: int) -> list[str]:
+    return [row(str(number)) for number in range(first, last + 1)]
 
 
 def _document(session: Session) -> DatasetDocument:
@@ -71,34 +89,18 @@ def _line(number: str, national_id: str, **fields: Any) -> str:
 
 
 def test_lookup_follows_first_loads_resubmissions_and_deltas(
-    session: Session,
-    database: Database,
-    settings: Settings,
-    tmp_path: Path,
-    places: tuple[Member, Member],
+    session: Session, send: Send, places: tuple[Member, Member]
 ) -> None:
     first, second = places
-    load(
-        database,
-        settings,
-        tmp_path,
-        institution_id=first.id,
-        lines=[row(str(n)) for n in range(1, 13)],
-    )
-    load(
-        database,
-        settings,
-        tmp_path,
-        institution_id=second.id,
-        lines=[row(str(n)) for n in range(1, 7)],
-    )
+    send(first, _rows(1, 12))
+    send(second, _rows(1, 6))
     _assert_lookup_is_current(session)
 
     # A snapshot again: row 3 gets another national id, row 4 loses its own, rows
     # 10-12 go, 13 and 14 arrive, the rest are unchanged.
     again = [row(str(n)) for n in range(1, 10) if n not in (3, 4)]
     again += [_line("3", NATIONAL_IDS[4]), _line("4", ""), row("13"), row("14")]
-    load(database, settings, tmp_path, institution_id=first.id, lines=again)
+    send(first, again)
     _assert_lookup_is_current(session)
 
     # A delta: one row changed, one deleted, one added.
@@ -107,26 +109,11 @@ def test_lookup_follows_first_loads_resubmissions_and_deltas(
         "delete," + row("5"),
         "upsert," + row("77"),
     ]
-    load(
-        database,
-        settings,
-        tmp_path,
-        institution_id=second.id,
-        lines=delta,
-        mode=SubmissionMode.DELTA,
-        header="_action," + HEADER,
-    )
+    send(second, delta, mode=SubmissionMode.DELTA, header="_action," + HEADER)
     _assert_lookup_is_current(session)
 
     # Another period: a slice of its own, the same table.
-    load(
-        database,
-        settings,
-        tmp_path,
-        institution_id=first.id,
-        lines=[row(str(n)) for n in range(1, 4)],
-        period="1403-2",
-    )
+    send(first, _rows(1, 3), period="1403-2")
     _assert_lookup_is_current(session)
 
 
@@ -156,23 +143,11 @@ QUERIES: list[dict[str, Any]] = [
 
 @pytest.mark.parametrize("body", QUERIES, ids=range(len(QUERIES)))
 def test_queries_through_the_lookup_answer_as_the_records_do(
-    session: Session,
-    database: Database,
-    settings: Settings,
-    tmp_path: Path,
-    places: tuple[Member, Member],
-    body: dict[str, Any],
+    session: Session, send: Send, places: tuple[Member, Member], body: dict[str, Any]
 ) -> None:
     first, second = places
-    load(
-        database,
-        settings,
-        tmp_path,
-        institution_id=first.id,
-        lines=[row(str(n)) for n in range(1, 13)],
-    )
-    lines = [row(str(n)) for n in range(1, 6)] + [_line("6", "")]
-    load(database, settings, tmp_path, institution_id=second.id, lines=lines)
+    send(first, _rows(1, 12))
+    send(second, [*_rows(1, 5), _line("6", "")])
     document = _document(session)
     selected = {} if "group_by" in body else {"select": ["student_number", "national_id"]}
     spec = QuerySpec.model_validate({**selected, **body})
@@ -202,21 +177,11 @@ def _sql(session: Session, compiled: Any) -> str:
 
 
 def test_a_records_table_with_the_earlier_index_gets_its_lookup_table(
-    session: Session,
-    database: Database,
-    settings: Settings,
-    tmp_path: Path,
-    places: tuple[Member, Member],
+    session: Session, send: Send, places: tuple[Member, Member]
 ) -> None:
     if not _sqlite(session):
         pytest.skip("lookup tables are SQLite's; PostgreSQL keeps the index in the table")
-    load(
-        database,
-        settings,
-        tmp_path,
-        institution_id=places[0].id,
-        lines=[row(str(n)) for n in range(1, 9)],
-    )
+    send(places[0], _rows(1, 8))
     tables = record_tables.record_tables(_document(session))
     (lookup,) = tables.lookups
     connection = session.connection()
@@ -227,11 +192,5 @@ def test_a_records_table_with_the_earlier_index_gets_its_lookup_table(
     )
     record_tables.ensure(connection, tables)
     _assert_lookup_is_current(session)
-    load(
-        database,
-        settings,
-        tmp_path,
-        institution_id=places[0].id,
-        lines=[row(str(n)) for n in range(3, 11)],
-    )
+    send(places[0], _rows(3, 10))
     _assert_lookup_is_current(session)
