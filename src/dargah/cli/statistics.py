@@ -168,7 +168,7 @@ def _local_pivot(
             grant_id=grant,
             output="csv" if fmt == "csv" else "json",
         )
-    body = b"".join(exports.csv_chunks(answer)) if fmt == "csv" else None
+    body = b"".join(exports.file_chunks(answer, "csv")) if fmt == "csv" else None
     return statistic_out(answer), body
 
 

@@ -1,15 +1,17 @@
-"""A pivot's answer as CSV, written by the query service's export path.
+"""A pivot's answer as CSV or XLSX, written by the query service's export path.
 
 The cells become rows of a ``QueryAnswer`` — per dimension its code and its Persian and
 English labels, then the count and whether it was withheld — and ``records.exports``
-writes them: UTF-8 with a BOM for Excel, and every text cell that could start a formula
-neutralised (labels and codes come from code lists and institutions).
+writes them: CSV in UTF-8 with a BOM for Excel, XLSX as a right-to-left sheet, and in
+both every text cell that could start a formula neutralised (labels and codes come
+from code lists and institutions).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
+from typing import Final, Literal
 
 from dargah.records import exports
 from dargah.records.query import OutputColumn
@@ -37,11 +39,15 @@ def as_rows(statistic: Statistic) -> QueryAnswer:
     return replace(statistic.query, columns=columns, rows=rows, next_cursor=None, masked=[])
 
 
-def csv_chunks(statistic: Statistic) -> Iterator[bytes]:
-    """The pivot as CSV, in pieces."""
-    return exports.chunks(as_rows(statistic), "csv")
+FileFormat = Literal["csv", "xlsx"]
+FILE_FORMATS: Final[tuple[FileFormat, ...]] = ("csv", "xlsx")
 
 
-def filename(statistic: Statistic) -> str:
-    """The download's file name: the pivot and the period."""
-    return f"{statistic.pivot.id}-{statistic.period}.csv"
+def file_chunks(statistic: Statistic, file_format: FileFormat) -> Iterator[bytes]:
+    """The pivot as a CSV or XLSX file, in pieces."""
+    return exports.chunks(as_rows(statistic), file_format)
+
+
+def filename(statistic: Statistic, file_format: FileFormat) -> str:
+    """The download's file name: the pivot, the period and the format."""
+    return f"{statistic.pivot.id}-{statistic.period}.{file_format}"

@@ -17,7 +17,7 @@ from dargah.statistics.schemas import PivotListOut, StatisticOut, listing_out, s
 router = APIRouter(tags=["statistics"])
 
 CanQuery = Annotated[Principal, require(Permission.QUERY)]
-_FORMATS: Final = ("json", "csv")
+_FORMATS: Final = ("json", *exports.FILE_FORMATS)
 
 
 @router.get(
@@ -35,7 +35,7 @@ def list_statistics(session: SessionDep, principal: CanQuery) -> PivotListOut:
     "/statistics/{pivot}",
     response_model=StatisticOut,
     summary="A national pivot for one period, within your grant (audited)",
-    responses={200: {"content": {"text/csv": {}}}},
+    responses={200: {"content": {"text/csv": {}, MEDIA_TYPES["xlsx"]: {}}}},
 )
 def read_statistic(
     session: SessionDep,
@@ -46,14 +46,14 @@ def read_statistic(
         str | None, Query(max_length=20, description="1403-1; default: latest")
     ] = None,
     grant: Annotated[int | None, Query(description="The grant to read under")] = None,
-    format: Annotated[str, Query(max_length=10, description="json or csv")] = "json",
+    format: Annotated[str, Query(max_length=10, description="json, csv or xlsx")] = "json",
 ) -> StatisticOut | StreamingResponse:
     """Counts by the pivot's fields with labels, the total, withheld cells, the
     period's freshness and coverage; read through the query service and audited."""
     if format not in _FORMATS:
         raise InvalidInput(
-            f"قالب «{format}» پشتیبانی نمی‌شود؛ json یا csv.",
-            f"The format '{format}' is not supported; use json or csv.",
+            f"قالب «{format}» پشتیبانی نمی‌شود؛ json، csv یا xlsx.",
+            f"The format '{format}' is not supported; use json, csv or xlsx.",
             code="format_unsupported",
             details={"format": format},
         )
@@ -66,12 +66,15 @@ def read_statistic(
         secret=settings.secret_key.get_secret_value().encode(),
         output=format,
     )
-    if format == "csv":
+    file_format = next((item for item in exports.FILE_FORMATS if item == format), None)
+    if file_format is not None:
         return StreamingResponse(
-            exports.csv_chunks(statistic),
-            media_type=MEDIA_TYPES["csv"],
+            exports.file_chunks(statistic, file_format),
+            media_type=MEDIA_TYPES[file_format],
             headers={
-                "Content-Disposition": f'attachment; filename="{exports.filename(statistic)}"'
+                "Content-Disposition": (
+                    f'attachment; filename="{exports.filename(statistic, file_format)}"'
+                )
             },
         )
     return statistic_out(statistic)

@@ -84,6 +84,7 @@ class LinksOut(BaseModel):
     """Where to go from here."""
 
     csv: str
+    xlsx: str
     query_builder: str = Field(description="The portal's query builder, filled in")
 
 
@@ -203,6 +204,7 @@ def statistic_out(statistic: Statistic) -> StatisticOut:
         ),
         links=LinksOut(
             csv=pivot_url(pivot, statistic.period, format="csv", **extra),
+            xlsx=pivot_url(pivot, statistic.period, format="xlsx", **extra),
             query_builder=builder_url(pivot, statistic.period, statistic.access.grant_id),
         ),
     )

@@ -4,6 +4,7 @@ small cells are withheld, and every answer is audited."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -12,6 +13,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -382,6 +384,26 @@ def test_csv_holds_codes_labels_counts_and_withheld_flags(client: TestClient, wo
     ]
 
 
+def test_xlsx_holds_the_same_cells_on_a_right_to_left_sheet(
+    client: TestClient, world: World
+) -> None:
+    response = _get(client, world.national, "/students-by-province", format="xlsx")
+
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/vnd.openxmlformats")
+    assert 'filename="students-by-province-1403-1.xlsx"' in response.headers["content-disposition"]
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None
+    assert sheet.sheet_view.rightToLeft
+    assert list(sheet.iter_rows(values_only=True)) == [
+        ("province", "province_fa", "province_en", "count", "suppressed"),
+        ("23", "تهران", "Tehran", 60, False),
+        ("03", "آذربایجان شرقی", "East Azerbaijan", None, True),
+        ("07", "فارس", "Fars", None, True),
+    ]
+    assert _get(client, world.national, "/students-by-province", format="pdf").status_code == 422
+
+
 def test_the_links_lead_to_the_csv_and_a_filled_in_query_builder(
     client: TestClient, world: World
 ) -> None:
@@ -390,6 +412,7 @@ def test_the_links_lead_to_the_csv_and_a_filled_in_query_builder(
     links = answer["links"]
     assert links["csv"].startswith("/api/v1/statistics/students-by-degree-level-gender?")
     assert "format=csv" in links["csv"]
+    assert "format=xlsx" in links["xlsx"]
     assert links["query_builder"].startswith(
         "/datasets/students/query?group_by=degree_level&group_by=gender&as_of=1403-1&grant="
     )

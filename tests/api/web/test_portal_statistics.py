@@ -4,6 +4,7 @@ the CSRF token, the navigation link only for people who may read a pivot, refusa
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -149,6 +151,21 @@ def test_the_csv_download_is_a_form_post_with_the_token(client: TestClient, hq_u
         "/statistics/students-by-province/export", data={"csrf_token": "x", "period": "1403-1"}
     )
     assert forged.status_code == 403
+
+    workbook = client.post(
+        "/statistics/students-by-province/export",
+        data={"csrf_token": token.group(1), "period": "1403-1", "format": "xlsx"},
+    )
+    assert workbook.status_code == 200
+    assert workbook.headers["content-type"].startswith("application/vnd.openxmlformats")
+    assert 'filename="students-by-province-1403-1.xlsx"' in workbook.headers["content-disposition"]
+    sheet = load_workbook(io.BytesIO(workbook.content)).active
+    assert sheet is not None
+    assert [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)] == [
+        "تهران",
+        "آذربایجان شرقی",
+        "فارس",
+    ]
 
 
 def test_people_without_access_are_refused_and_see_no_link(

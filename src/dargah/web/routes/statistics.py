@@ -98,7 +98,9 @@ def export_pivot(
     fields: FormFields,
     pivot: str,
 ) -> Response:
-    """One pivot as CSV, through the query service's export path (audited as a read)."""
+    """One pivot as CSV or XLSX, through the query service's export path (audited as a
+    read)."""
+    file_format: exports.FileFormat = "xlsx" if fields.get("format") == "xlsx" else "csv"
     statistic = service.answer(
         session,
         principal=user.principal,
@@ -106,13 +108,15 @@ def export_pivot(
         period=fields.get("period") or None,
         secret=settings.secret_key.get_secret_value().encode(),
         grant_id=_grant(fields.get("grant")),
-        output="csv",
+        output=file_format,
     )
     headers = {
-        "Content-Disposition": f'attachment; filename="{exports.filename(statistic)}"',
+        "Content-Disposition": f'attachment; filename="{exports.filename(statistic, file_format)}"',
         "Cache-Control": "no-store",
         "X-Content-Type-Options": "nosniff",
     }
     return StreamingResponse(
-        exports.csv_chunks(statistic), media_type=MEDIA_TYPES["csv"], headers=headers
+        exports.file_chunks(statistic, file_format),
+        media_type=MEDIA_TYPES[file_format],
+        headers=headers,
     )
