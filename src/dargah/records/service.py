@@ -318,13 +318,14 @@ def _answer(
     rollup = rollup_for(spec, document)
     if rollup is not None and not present(rollup.table.name):
         rollup = None  # made at the first load after the version declared it
+    tables = record_tables.record_tables(document)
+    # SQLite's lookup tables (decision 0016), once made by a load.
+    sqlite = connection.dialect.name == "sqlite"
     lookups = tuple(
-        lookup.table.name
-        for lookup in record_tables.record_tables(document).lookups
-        if connection.dialect.name == "sqlite" and present(lookup.table.name)
+        lookup.table.name for lookup in tables.lookups if sqlite and present(lookup.table.name)
     )
     compiled = _compiled(active, spec, access.rows, after, rollup, statements, lookups)
-    if rollup is not None or present(record_tables.record_tables(document).current.name):
+    if rollup is not None or present(tables.current.name):
         fetched = [
             tuple(row) for row in connection.execute(compiled.statement, dict(compiled.parameters))
         ]
