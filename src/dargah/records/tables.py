@@ -9,7 +9,9 @@ Each major version gets two tables, in the manner of SQL:2011 system-versioned t
   submission that replaced or closed it (so its valid-to).
 
 The schema's declared indexes (``dargah:indexes``, e.g. a student's national id) are
-ordinary indexes of the current table on PostgreSQL. On SQLite each is a lookup table
+indexes of the current table on PostgreSQL: a hash index for a single field, which is
+looked up by equality and costs a load a third of what a B-tree does, a B-tree for
+several fields (decision 0017). On SQLite each is a lookup table
 of its own (``rec_<slug>_v<major>_x<digest>``: the fields and the current row's rowid,
 without a rowid of its own — the shape of a SQLite index), which a load fills once, in
 sorted order, after its rows are written: an index takes a million rows in random
@@ -85,6 +87,8 @@ class RecordTables:
     key: tuple[str, ...]
     lookups: tuple[Lookup, ...] = ()
     """The declared indexes as SQLite lookup tables (unused on PostgreSQL)."""
+    declared: tuple[tuple[str, ...], ...] = ()
+    """The declared indexes' fields."""
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -111,8 +115,28 @@ def _digest(columns: list[str]) -> str:
     return hashlib.sha256(",".join(columns).encode()).hexdigest()[:8]
 
 
+def _index_name(table: str, columns: list[str]) -> str:
+    # Named by kind as well: a B-tree an earlier release made is then recognised and
+    # replaced (``superseded_indexes``).
+    kind = "hx" if len(columns) == 1 else "ix"
+    return f"{kind}_{table}_{_digest(columns)}"
+
+
 def _index(table: str, columns: list[str]) -> Index:
-    return Index(f"ix_{table}_{_digest(columns)}", *columns)
+    if len(columns) == 1:
+        # A single field is looked up by equality (a national id, a code): a hash index
+        # takes a million rows in random order for a third of a B-tree's cost.
+        return Index(_index_name(table, columns), *columns, postgresql_using="hash")
+    return Index(_index_name(table, columns), *columns)
+
+
+def superseded_indexes(tables: RecordTables) -> tuple[str, ...]:
+    """Names of declared indexes as earlier releases made them, now replaced: the
+    B-trees on a single field (``ix_…``), before those became hash indexes."""
+    name = tables.current.name
+    return tuple(
+        f"ix_{name}_{_digest(list(columns))}" for columns in tables.declared if len(columns) == 1
+    )
 
 
 def _lookup(
@@ -127,7 +151,7 @@ def _lookup(
         PrimaryKeyConstraint(*columns, ROW, name=f"pk_{name}"),
         sqlite_with_rowid=False,
     )
-    return Lookup(table=lookup, fields=tuple(columns), index=f"ix_{table}_{_digest(columns)}")
+    return Lookup(table=lookup, fields=tuple(columns), index=_index_name(table, columns))
 
 
 # Built tables by their shape. Every query needs them, and building two Table objects
@@ -190,6 +214,7 @@ def _build(document: DatasetDocument) -> RecordTables:
         lookups=tuple(
             _lookup(metadata, name, list(columns), by_name) for columns in document.schema_.indexes
         ),
+        declared=tuple(tuple(columns) for columns in document.schema_.indexes),
     )
 
 
@@ -200,7 +225,8 @@ def ensure(connection: Connection, tables: RecordTables) -> None:
     workers from creating the same table at once; SQLite serialises writers anyway.
     On SQLite the declared indexes are lookup tables: made and filled from the rows
     already there when missing, and an index of the same fields made by an earlier
-    release is dropped.
+    release is dropped. On PostgreSQL a B-tree an earlier release made on a single
+    field is replaced by the hash index.
     """
     sqlite = connection.dialect.name == "sqlite"
     if not sqlite:
@@ -224,6 +250,10 @@ def ensure(connection: Connection, tables: RecordTables) -> None:
                     text(f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}')
                 )
         indexed = {index["name"] for index in inspector.get_indexes(table.name)}
+        if table is tables.current:
+            for superseded in superseded_indexes(tables):
+                if superseded in indexed:
+                    connection.execute(text(f'DROP INDEX "{superseded}"'))
         for index in table.indexes:
             if index.name in lookup_indexes:
                 if index.name in indexed:

@@ -1,6 +1,6 @@
-"""Declared indexes: PostgreSQL indexes of the records table; SQLite lookup tables that
-every load keeps equal to the current rows, and that queries bounding their fields go
-through (decision 0016)."""
+"""Declared indexes: PostgreSQL indexes of the records table (a hash index for a single
+field, decision 0017); SQLite lookup tables that every load keeps equal to the current
+rows, and that queries bounding their fields go through (decision 0016)."""
 
 from __future__ import annotations
 
@@ -70,7 +70,9 @@ def _assert_lookup_is_current(session: Session) -> None:
     current = tables.current.name
     indexes = inspect(session.connection()).get_indexes(current)
     if not _sqlite(session):
+        # A single field: a hash index (decision 0017), and no B-tree beside it.
         assert [index["column_names"] for index in indexes] == [["national_id"]]
+        assert indexes[0]["dialect_options"]["postgresql_using"] == "hash"
         return
     assert indexes == []  # the index is the lookup table, not part of the records table
     held = session.execute(text(f'SELECT national_id, _row FROM "{lookup.table.name}"')).all()  # noqa: S608
@@ -176,20 +178,22 @@ def _sql(session: Session, compiled: Any) -> str:
     return str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
 
 
-def test_a_records_table_with_the_earlier_index_gets_its_lookup_table(
+def test_a_records_table_with_the_earlier_index_gets_the_current_layout(
     session: Session, send: Send, places: tuple[Member, Member]
 ) -> None:
-    if not _sqlite(session):
-        pytest.skip("lookup tables are SQLite's; PostgreSQL keeps the index in the table")
+    """SQLite: the B-tree in the records table gives way to a lookup table (decision
+    0016); PostgreSQL: the B-tree on the national id to a hash index (decision 0017)."""
     send(places[0], _rows(1, 8))
     tables = record_tables.record_tables(_document(session))
     (lookup,) = tables.lookups
+    (earlier,) = record_tables.superseded_indexes(tables)
     connection = session.connection()
-    # The layout of an earlier release: the index in the records table, no lookup table.
-    connection.execute(text(f'DROP TABLE "{lookup.table.name}"'))
-    connection.execute(
-        text(f'CREATE INDEX "{lookup.index}" ON "{tables.current.name}" (national_id)')
-    )
+    # The layout of an earlier release: a B-tree in the records table, no lookup table.
+    if _sqlite(session):
+        connection.execute(text(f'DROP TABLE "{lookup.table.name}"'))
+    else:
+        connection.execute(text(f'DROP INDEX "{lookup.index}"'))
+    connection.execute(text(f'CREATE INDEX "{earlier}" ON "{tables.current.name}" (national_id)'))
     record_tables.ensure(connection, tables)
     _assert_lookup_is_current(session)
     send(places[0], _rows(3, 10))
