@@ -3,8 +3,10 @@
 The education deputy owns the students data set. It grants the research deputy
 aggregate access to it (counts by province, level, gender, field…) and itself row
 access with personal fields masked; the research deputy has asked for row access too,
-and that request waits for the education deputy's decision. Everything goes through
-``access.grants``, as the portal and the API would, and is audited.
+and that request waits for the education deputy's decision. The faculty data set
+(the education deputy's) and the research outputs (the research deputy's) are shared
+the same way: each owner reads its own rows, and the other deputy counts. Everything
+goes through ``access.grants``, as the portal and the API would, and is audited.
 """
 
 from __future__ import annotations
@@ -36,6 +38,19 @@ AGGREGATE_FIELDS: Final = (
     "gpa",
 )
 LEGAL_BASIS: Final = "آیین‌نامهٔ تبادل داده در وزارت علوم (نمایشی)"
+# Data set → (owner, the other deputy, the fields it may count by).
+SHARED: Final = {
+    "faculty": (
+        OWNER,
+        CONSUMER,
+        ("rank", "gender", "employment_type", "is_full_time", "highest_degree", "field_of_study"),
+    ),
+    "research_outputs": (
+        CONSUMER,
+        OWNER,
+        ("output_type", "publication_year", "indexing", "quartile", "isced_field"),
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -44,6 +59,8 @@ class DemoGrants:
 
     grants: tuple[int, ...]
     pending_request: int
+    shared: tuple[int, ...] = ()
+    """The grants on the faculty and research outputs data sets."""
 
 
 def seed_demo_grants(database: Database, principal: Principal) -> DemoGrants:
@@ -90,4 +107,26 @@ def seed_demo_grants(database: Database, principal: Principal) -> DemoGrants:
                 expires_at=expires,
             ),
         )
-        return DemoGrants(grants=(to_research.id, to_owner.id), pending_request=pending.id)
+        shared = [
+            grants.create_grant(
+                session,
+                principal=principal,
+                data=GrantCreate(
+                    dataset=dataset,
+                    consumer=consumer,
+                    level=level,
+                    fields=fields,
+                    purpose=purpose,
+                    legal_basis=LEGAL_BASIS,
+                    expires_at=expires,
+                ),
+            ).id
+            for dataset, (owner, other, counted) in SHARED.items()
+            for consumer, level, fields, purpose in (
+                (owner, GrantLevel.ROWS, None, "پایش داده‌های مجموعه‌دادهٔ خود"),
+                (other, GrantLevel.AGGREGATE, list(counted), "آمار ملی برای برنامه‌ریزی"),
+            )
+        ]
+        return DemoGrants(
+            grants=(to_research.id, to_owner.id), pending_request=pending.id, shared=tuple(shared)
+        )

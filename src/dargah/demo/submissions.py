@@ -5,7 +5,10 @@ three terms (so the students' licence rule is checked against real licences); th
 synthetic ones of ``demo.synthetic`` (with the typing habits of real registrars), one
 institution's file has errors and is rejected under all-or-nothing, another sends the
 same kind of file under accept-valid and is partially accepted, and one institution
-has not sent its latest term at all. Nothing is inserted directly.
+has not sent its latest term at all. Each also sends its faculty members for the last
+two terms and its research outputs for the last two academic years (``demo.faculty``),
+led by those members, so the faculty and research dashboards have data. Nothing is
+inserted directly.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from dargah.access.policy import Principal
 from dargah.catalogue.builtin import builtin_code_lists
 from dargah.config import Settings
 from dargah.db.session import Database
+from dargah.demo.faculty import faculty_frame, research_outputs_frame
 from dargah.demo.synthetic import change_share, students_frame
 from dargah.members.models import Member
 from dargah.submissions import service
@@ -43,6 +47,9 @@ REJECTED = "6001"  # its latest file has broken national ids: all or nothing, no
 PARTIAL = "3123"  # sends with accept-valid: the good rows are loaded, the rest reported
 MISSING = "1002"  # has not sent the latest term
 CORRECTED = "1001"  # sends its latest term again with corrections: history is kept
+FACULTY_TERMS = TERMS[-2:]
+RESEARCH_YEARS = ("1401", "1402")
+STUDENTS_PER_MEMBER = 22  # about the system's student-to-faculty ratio
 
 
 @dataclass(frozen=True)
@@ -55,13 +62,17 @@ class DemoSubmissions:
     partial: int
 
 
-def _lookups() -> tuple[dict[str, list[str]], list[str]]:
+def _lookups() -> tuple[dict[str, list[str]], list[str], dict[str, str]]:
+    """Study fields by level, province codes and each study field's ISCED field."""
     lists = {item.id: item for item in builtin_code_lists()}
     by_level: dict[str, list[str]] = {}
+    isced: dict[str, str] = {}
     for value in lists["study_fields"].values:
         for level in value.attributes.get("levels", []):
             by_level.setdefault(level, []).append(value.code)
-    return by_level, [value.code for value in lists["provinces"].values]
+        if "isced" in value.attributes:
+            isced[value.code] = str(value.attributes["isced"])
+    return by_level, [value.code for value in lists["provinces"].values], isced
 
 
 def _break_national_ids(frame: pl.DataFrame, every: int) -> pl.DataFrame:
@@ -100,7 +111,7 @@ def seed_demo_submissions(
     database: Database, settings: Settings, principal: Principal
 ) -> DemoSubmissions:
     """Deliver the demo institutions' students for several terms through the pipeline."""
-    by_level, provinces = _lookups()
+    by_level, provinces, isced = _lookups()
     with database.session() as session:
         rows = session.execute(
             select(Member.code, Member.id).where(
@@ -158,6 +169,20 @@ def seed_demo_submissions(
                         policy=policy,
                     )
                 )
+            done.extend(
+                _send_faculty_and_research(
+                    database,
+                    settings,
+                    principal,
+                    folder=Path(folder),
+                    code=code,
+                    institution_id=ids[code],
+                    members=max(10, size // STUDENTS_PER_MEMBER),
+                    seed=1403 + position,
+                    by_level=by_level,
+                    isced=isced,
+                )
+            )
             if code == CORRECTED:
                 path = Path(folder) / f"students-{code}-{TERMS[-1]}-corrected.csv"
                 change_share(frame, 0.02, seed=99).write_csv(path)
@@ -177,4 +202,71 @@ def seed_demo_submissions(
         accepted=sum(item.status == "accepted" for item in done),
         rejected=sum(item.status == "rejected" for item in done),
         partial=sum(item.status == "partially_accepted" for item in done),
+    )
+
+
+def _send_faculty_and_research(
+    database: Database,
+    settings: Settings,
+    principal: Principal,
+    *,
+    folder: Path,
+    code: str,
+    institution_id: int,
+    members: int,
+    seed: int,
+    by_level: dict[str, list[str]],
+    isced: dict[str, str],
+) -> list[Submission]:
+    """One institution's faculty for the last terms, then its research outputs (after
+    the faculty, whose personnel numbers the outputs' rule looks up)."""
+    sent: list[Submission] = []
+    faculty = faculty_frame(
+        members, seed=seed, fields_by_level=by_level, first_number=int(code) * 1000
+    )
+    for index, term in enumerate(FACULTY_TERMS):
+        # A term later a few instructors were promoted to assistant professor; their
+        # highest degree stayed a master's, which the rank rule warns about.
+        if index:
+            promoted = (pl.int_range(0, faculty.height) % 17 == 5) & (
+                pl.col("rank") == "instructor"
+            )
+            faculty = faculty.with_columns(
+                pl.when(promoted)
+                .then(pl.lit("assistant_professor"))
+                .otherwise(pl.col("rank"))
+                .alias("rank")
+            )
+        path = folder / f"faculty-{code}-{term}.csv"
+        faculty.write_csv(path)
+        sent.append(_submit(database, settings, principal, path, "faculty", institution_id, term))
+    for index, year in enumerate(RESEARCH_YEARS):
+        outputs = research_outputs_frame(
+            faculty, seed=seed + index, year=int(year), isced_of_field=isced, code=code
+        )
+        path = folder / f"research-{code}-{year}.csv"
+        outputs.write_csv(path)
+        sent.append(
+            _submit(database, settings, principal, path, "research_outputs", institution_id, year)
+        )
+    return sent
+
+
+def _submit(
+    database: Database,
+    settings: Settings,
+    principal: Principal,
+    path: Path,
+    slug: str,
+    institution_id: int,
+    period: str,
+) -> Submission:
+    return service.submit_file(
+        database,
+        settings=settings,
+        principal=principal,
+        path=path,
+        dataset_slug=slug,
+        institution_id=institution_id,
+        period=period,
     )

@@ -114,7 +114,8 @@ MODES: Mapping[str, float] = {"daytime": 0.55, "evening": 0.25, "virtual": 0.1, 
 PROVINCE_WEIGHTS: Mapping[str, float] = {"23": 8.0}
 
 
-def _pick(rng: np.random.Generator, weights: Mapping[str, float], size: int) -> np.ndarray:
+def pick(rng: np.random.Generator, weights: Mapping[str, float], size: int) -> np.ndarray:
+    """``size`` keys of ``weights`` drawn in proportion to their weights."""
     keys = list(weights)
     probabilities = np.array([weights[key] for key in keys], dtype=float)
     return rng.choice(
@@ -146,7 +147,7 @@ def students_frame(
 ) -> pl.DataFrame:
     """``size`` student rows as text, with the columns of the built-in ``students`` set."""
     rng = np.random.default_rng(seed)
-    levels = _pick(rng, LEVELS, size)
+    levels = pick(rng, LEVELS, size)
     fields = np.empty(size, dtype=object)
     for level in LEVELS:
         chosen = levels == level
@@ -189,13 +190,13 @@ def students_frame(
         "nationality": nationality,
         "degree_level": levels,
         "field_of_study": fields,
-        "study_mode": _pick(rng, MODES, size),
+        "study_mode": pick(rng, MODES, size),
         "entry_term": rng.choice(
             np.array(["1399-1", "1400-1", "1401-1", "1402-1", "1403-1"], dtype=object),
             size=size,
         ),
-        "status": _pick(rng, STATUSES, size),
-        "province_of_residence": _pick(rng, weights, size),
+        "status": pick(rng, STATUSES, size),
+        "province_of_residence": pick(rng, weights, size),
         "credits_passed": rng.integers(0, 140, size=size).astype(str).astype(object),
         "gpa": np.round(np.clip(rng.normal(15.5, 2.0, size=size), 10, 20), 2)
         .astype(str)

@@ -82,8 +82,26 @@ def test_the_research_deputy_sees_the_students_dashboard_with_data(demo: Databas
     research = _staff_of(demo, "research")
     with demo.session() as session:
         visible = statistics.visible_pivots(session, principal=research)
-        assert {view.pivot.dataset for view in visible} == {"students"}
+        assert {view.pivot.dataset for view in visible} == {
+            "students",
+            "faculty",
+            "research_outputs",
+        }
         assert visible[0].latest == "1403-1"
+        ranks = statistics.answer(
+            session,
+            principal=research,
+            pivot_id="faculty-by-rank-gender",
+            period=None,
+            secret=b"demo-test",
+        )
+        outputs = statistics.answer(
+            session,
+            principal=research,
+            pivot_id="research-outputs-by-type-year",
+            period="1402",
+            secret=b"demo-test",
+        )
 
         provinces = statistics.answer(
             session,
@@ -98,4 +116,12 @@ def test_the_research_deputy_sees_the_students_dashboard_with_data(demo: Databas
     assert {cell.labels[0].code for cell in provinces.cells} == {"23", "07", "09", "03"}
     assert provinces.total is not None
     assert provinces.total > 5000
+    # The faculty and research dashboards have data too, small cells suppressed.
+    assert ranks.period == "1403-1"
+    assert {cell.labels[0].code for cell in ranks.cells} >= {"assistant_professor", "professor"}
+    assert ranks.total is not None
+    assert ranks.total > 200
+    assert {cell.labels[0].code for cell in outputs.cells} >= {"journal_article"}
+    assert outputs.total is not None
+    assert outputs.total > 300
     assert provinces.kind.value == "aggregate"

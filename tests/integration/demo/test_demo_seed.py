@@ -243,7 +243,9 @@ def test_demo_data_arrives_through_the_submission_path(demo_database: Database) 
     )
     delivered = seed_demo_submissions(demo_database, settings, cli_principal("demo-test"))
 
-    assert (delivered.accepted, delivered.partial, delivered.rejected) == (30, 1, 1)
+    # Students: 30 accepted, one partial, one rejected; faculty (2 terms) and research
+    # outputs (2 years) of the 8 senders: 32 accepted.
+    assert (delivered.accepted, delivered.partial, delivered.rejected) == (62, 1, 1)
     with demo_database.session() as session:
         statuses = {row.status for row in session.scalars(select(Submission))}
         assert statuses == {"accepted", "partially_accepted", "rejected"}
@@ -252,5 +254,27 @@ def test_demo_data_arrives_through_the_submission_path(demo_database: Database) 
         assert any("rule_exists_in" in counts for counts in warned)  # unlicensed programmes
         loaded = session.execute(text('SELECT count(*) FROM "rec_students_v1"')).scalar_one()
         history = session.execute(text('SELECT count(*) FROM "rec_students_v1_h"')).scalar_one()
+        faculty = session.execute(
+            text('SELECT rank, count(*) FROM "rec_faculty_v1" GROUP BY rank')
+        ).all()
+        outputs = session.execute(
+            text('SELECT output_type, count(*) FROM "rec_research_outputs_v1" GROUP BY output_type')
+        ).all()
+        instructors = dict(
+            session.execute(
+                text(
+                    'SELECT s.period, count(*) FROM "rec_faculty_v1" f '
+                    "JOIN record_slices s ON s.id = f._slice "
+                    "WHERE f.rank = 'instructor' GROUP BY s.period"
+                )
+            ).all()
+        )
     assert loaded > 5000
     assert history > 0  # a corrected re-send kept the earlier states
+    ranks = dict(faculty)
+    assert sum(ranks.values()) > 400  # two terms of each sender's faculty
+    assert ranks["assistant_professor"] == max(ranks.values())
+    assert instructors["1403-1"] < instructors["1402-2"]  # a few were promoted
+    types = dict(outputs)
+    assert types["journal_article"] == max(types.values())
+    assert sum(types.values()) > 600
