@@ -20,6 +20,7 @@ import contextlib
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+import numpy as np
 import polars as pl
 from sqlalchemy import Connection, text
 
@@ -39,6 +40,7 @@ HASH_SCHEME: Final = f"polars-{pl.__version__}-v1"
 """Row hashes made by another scheme cannot be compared; the loader re-hashes then."""
 _SEEDS: Final = {"seed": 1403}
 _KEYS_TABLE: Final = "_dargah_keys"
+_AT: Final = "_at"
 ACTION: Final = "_action"
 DELETE: Final = "delete"
 
@@ -71,7 +73,11 @@ class SliceLoader:
     """Kept up to date with what the load inserts and closes, if the data set has rollups."""
     counts: LoadCounts = field(default_factory=LoadCounts)
     _existing: pl.DataFrame | None = field(default=None, init=False)
-    _seen: list[pl.DataFrame] = field(default_factory=list, init=False)
+    """The slice's current keys and row hashes (those that may still change or close),
+    with ``_at``, each one's position."""
+    _seen: np.ndarray | None = field(default=None, init=False)
+    """Snapshot: which of ``_existing`` the file has named so far (by position): a byte
+    a row, where the keys themselves would cost tens."""
     _row_count: int = field(default=0, init=False)
     _stream: contextlib.ExitStack | None = field(default=None, init=False)
     _copy: Any = field(default=None, init=False)
@@ -83,15 +89,15 @@ class SliceLoader:
         key = list(self.tables.key)
         self._row_count = row_count
         if not row_count:
-            self._existing = None
+            self._set_existing(None)
             return
         if hash_scheme == HASH_SCHEME:
-            self._existing = self._select([*key, HASH])
+            self._set_existing(self._select([*key, HASH]))
         else:
             # Hashes made by another scheme cannot be compared: hash the rows again.
             current = self._select(list(self.tables.fields))
-            self._existing = current.select(key).with_columns(
-                row_hashes(current, self.tables.fields)
+            self._set_existing(
+                current.select(key).with_columns(row_hashes(current, self.tables.fields))
             )
 
     def start_with(self, existing: pl.DataFrame, *, row_count: int, unchanged: int) -> None:
@@ -102,7 +108,7 @@ class SliceLoader:
         still change or close; the ``unchanged`` others are counted as such.
         """
         self._row_count = row_count
-        self._existing = existing.select([*self.tables.key, HASH])
+        self._set_existing(existing.select([*self.tables.key, HASH]))
         self.counts.unchanged += unchanged
 
     def load(self, rows: pl.DataFrame) -> pl.Series:
@@ -115,8 +121,6 @@ class SliceLoader:
         deletes = rows.filter(pl.col(ACTION) == DELETE).select(key)
         upserts = rows.filter(pl.col(ACTION) != DELETE).select(self.tables.fields)
         upserts = upserts.with_columns(row_hashes(upserts, self.tables.fields))
-        if self.snapshot and self._existing is not None:
-            self._seen.append(upserts.select(key))
         if self._existing is None:
             self._append(upserts)
             self.counts.inserted += upserts.height
@@ -151,20 +155,34 @@ class SliceLoader:
         key = list(self.tables.key)
         if not self.snapshot or not keys.height or self._existing is None:
             return keys.select(key).clear()
-        kept = keys.select(key).drop_nulls()
-        self._seen.append(kept)
-        return self._current_of(kept).select(key)
+        return self._current_of(keys.select(key).drop_nulls()).select(key)
 
     def _current_of(self, keys: pl.DataFrame) -> pl.DataFrame:
         """The slice's current keys and hashes among ``keys`` (a batch's).
 
-        Filtered from the slice's side: a join hashes its right-hand frame, and hashing
-        the batch's keys instead of the whole slice's, once per batch, is about three
-        times faster and keeps a million-row slice's hash table out of memory.
+        A membership test against the batch's keys, once per batch: a join with the
+        slice's keys would hash all of them each time (measured at 4,000,000 rows: a
+        left join 0.25 s and 670 MB a batch, a semi join 0.05 s and 100 MB, this 0.035 s
+        and 12 MB).
         """
         if self._existing is None:
             return pl.DataFrame(schema={**keys.schema, HASH: pl.Int64})
-        return self._existing.join(keys, on=list(self.tables.key), how="semi")
+        key = list(self.tables.key)
+        keys = keys.drop_nulls(key)  # as in a join, a null never matches
+        if len(key) == 1:
+            wanted = pl.col(key[0]).is_in(keys[key[0]].implode())
+        else:
+            wanted = pl.struct(key).is_in(keys.select(pl.struct(key)).to_series().implode())
+        found = self._existing.filter(wanted)
+        if self._seen is not None:
+            self._seen[found[_AT].to_numpy()] = True
+        return found.drop(_AT)
+
+    def _set_existing(self, existing: pl.DataFrame | None) -> None:
+        self._existing = None if existing is None else existing.with_row_index(_AT)
+        self._seen = None
+        if existing is not None and self.snapshot:
+            self._seen = np.zeros(existing.height, dtype=np.bool_)
 
     def finish(self) -> int:
         """Close what a snapshot no longer has; return the slice's row count.
@@ -174,9 +192,8 @@ class SliceLoader:
         """
         self._end_stream()
         key = list(self.tables.key)
-        if self.snapshot and self._existing is not None:
-            seen = pl.concat(self._seen) if self._seen else self._existing.select(key).clear()
-            gone = self._existing.select(key).join(seen, on=key, how="anti")
+        if self._existing is not None and self._seen is not None:
+            gone = self._existing.filter(~pl.Series(self._seen)).select(key)
             if gone.height:
                 self._close(gone)
                 self.counts.closed += gone.height
