@@ -90,15 +90,22 @@ class _Lines:
     def keep(
         self, wanted: np.ndarray, first_row: int, parts: list[bytes], rows: list[np.ndarray]
     ) -> int:
-        """Append the wanted lines (not blank ones) and their row numbers; return how
-        many were appended."""
+        """Append the wanted lines (not blank ones), as one piece, and their row
+        numbers; return how many were appended."""
         array = np.frombuffer(self.data, dtype=np.uint8)
         starts = np.concatenate((np.zeros(1, dtype=np.int64), self.ends[:-1]))
         lengths = self.ends - starts
         blank = (lengths == 1) | ((lengths == 2) & (array[starts] == _CARRIAGE_RETURN))
         positions = np.flatnonzero(wanted & ~blank)
-        data, ends = self.data, self.ends
-        parts.extend(data[starts[at] : ends[at]] for at in positions.tolist())
+        if positions.size:
+            # Gathered through a mask of the block's bytes that rises at each kept line's
+            # start and falls at its end: one object per block, where a bytes object per
+            # line cost a re-send with a million changed lines some 150 MB it kept.
+            edges = np.zeros(array.size + 1, dtype=np.int8)
+            edges[starts[positions]] += 1
+            edges[self.ends[positions]] -= 1
+            kept = np.cumsum(edges[:-1], dtype=np.int8).view(np.bool_)
+            parts.append(array[kept].tobytes())
         rows.append(first_row + positions.astype(np.int64))
         return int(positions.size)
 

@@ -104,6 +104,27 @@ def test_a_resent_file_is_split_into_unchanged_and_other_lines(tmp_path: Path) -
     assert unchanged[0]
 
 
+def test_changed_lines_side_by_side_keep_their_bytes_and_rows(tmp_path: Path) -> None:
+    """Neighbouring changed lines, Windows line ends and a blank line between them."""
+    old = [f"{number},name{number}\r\n".encode() for number in range(3_000)]
+    entries = _entries(old)
+    new = list(old)
+    new[0] = b"0,first\r\n"  # the very first line
+    new[7] = b"7,seven\r\n"
+    new[8] = b"8,eight\r\n"  # right after another changed line
+    new.insert(9, b"\r\n")  # blank: not a row to read
+    new[2_999] = b"2998,last\r\n"  # the last but one (moved down by the blank)
+    plan = plan_increment(
+        _write(tmp_path, new),
+        data_offset=len(HEADER),
+        first_row=2,
+        index=LineIndex.of_frame(entries),
+    )
+    assert plan is not None
+    assert plan.text == b"0,first\r\n7,seven\r\n8,eight\r\n2998,last\r\n"
+    assert plan.rows.tolist() == [2, 9, 10, 3_001]
+
+
 def test_only_clean_entries_vouch_for_their_lines(tmp_path: Path) -> None:
     old = [f"{number},x\n".encode() for number in range(3)]
     entries = _entries(old, clean=[True, False, True])
