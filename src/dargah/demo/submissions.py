@@ -62,7 +62,7 @@ class DemoSubmissions:
     partial: int
 
 
-def _lookups() -> tuple[dict[str, list[str]], list[str], dict[str, str]]:
+def code_values() -> tuple[dict[str, list[str]], list[str], dict[str, str]]:
     """Study fields by level, province codes and each study field's ISCED field."""
     lists = {item.id: item for item in builtin_code_lists()}
     by_level: dict[str, list[str]] = {}
@@ -111,7 +111,7 @@ def seed_demo_submissions(
     database: Database, settings: Settings, principal: Principal
 ) -> DemoSubmissions:
     """Deliver the demo institutions' students for several terms through the pipeline."""
-    by_level, provinces, isced = _lookups()
+    by_level, provinces, isced = code_values()
     with database.session() as session:
         rows = session.execute(
             select(Member.code, Member.id).where(

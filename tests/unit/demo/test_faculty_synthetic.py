@@ -10,6 +10,7 @@ import pytest
 
 from dargah.catalogue.builtin import builtin_code_lists, builtin_datasets
 from dargah.demo.faculty import faculty_frame, research_outputs_frame
+from dargah.demo.submissions import code_values
 from dargah.persian import is_valid_national_id
 from dargah.submissions.fields import CodeLookup
 from dargah.submissions.pipeline import validate_file
@@ -17,13 +18,7 @@ from dargah.submissions.pipeline import validate_file
 
 @pytest.fixture(scope="module")
 def fields() -> tuple[dict[str, list[str]], dict[str, str]]:
-    lists = {item.id: item for item in builtin_code_lists()}
-    by_level: dict[str, list[str]] = {}
-    isced: dict[str, str] = {}
-    for value in lists["study_fields"].values:
-        for level in value.attributes.get("levels", []):
-            by_level.setdefault(level, []).append(value.code)
-        isced[value.code] = str(value.attributes["isced"])
+    by_level, _, isced = code_values()
     return by_level, isced
 
 
