@@ -159,7 +159,8 @@ class CountChanges:
 
     def closing(self, connection: Connection, source: str, parameters: dict[str, object]) -> None:
         """Take away rows about to be closed: ``source`` is the SQL ``FROM`` clause that
-        finds them, with the current table as ``c``; the rows must still be there."""
+        finds them, with the current table as ``c``; the rows must still be there.
+        (SQLite; PostgreSQL does it inside the closing statement, ``closing_from``.)"""
         if not self._declared:
             return
         self._closed = True
@@ -185,6 +186,22 @@ class CountChanges:
                 )
             )
         connection.execute(text(f"DROP TABLE {_CLOSED_TABLE}"))
+
+    def closing_from(self, rows: str) -> list[str]:
+        """PostgreSQL: statements that take away rows being closed, read from ``rows``,
+        the name of a ``DELETE … RETURNING`` step of the same statement (so the rows
+        are found once, by the delete itself)."""
+        if not self._declared:
+            return []
+        self._closed = True
+        statements = []
+        for rollup in self._declared:
+            names = ", ".join(f'"{name}"' for name in rollup.fields)
+            statements.append(
+                f'INSERT INTO "{rollup.table.name}" ({SLICE}, {names}, {COUNT}) '
+                f"SELECT {int(self._slice_id)}, {names}, -count(*) FROM {rows} GROUP BY {names}"
+            )
+        return statements
 
     def apply(self, connection: Connection) -> None:
         """Merge the changes into the slice's counts; cells that reach zero go."""

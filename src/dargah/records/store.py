@@ -346,23 +346,27 @@ class SliceLoader:
         walk = postgresql and keys.height * 10 < max(self._row_count, 1)
         if walk:
             self._planner_joins("off")
-        if self.rollup_counts is not None:
-            source = f'{_KEYS_TABLE} k JOIN "{current}" c ON c.{SLICE} = :s AND {join}'
-            self.rollup_counts.closing(self.connection, source, {"s": self.slice_id})
         if postgresql:
-            # One pass: the deleted rows go straight into history.
+            # One statement, one pass: the deleted rows go straight into history, and
+            # are taken off the slice's counts on the way.
+            steps = [
+                f'gone AS (DELETE FROM "{current}" c USING {_KEYS_TABLE} k '
+                f"WHERE c.{SLICE} = :s AND {join} RETURNING {selected})",
+                f'moved AS (INSERT INTO "{history}" ({columns}, {CLOSED_BY}) '
+                f"SELECT {columns}, :sub FROM gone)",
+            ]
+            if self.rollup_counts is not None:
+                counted = self.rollup_counts.closing_from("gone")
+                steps += [f"counted{number} AS ({sql})" for number, sql in enumerate(counted)]
             self.connection.execute(
-                text(
-                    f'WITH gone AS (DELETE FROM "{current}" c USING {_KEYS_TABLE} k '
-                    f"WHERE c.{SLICE} = :s AND {join} RETURNING {selected}) "
-                    f'INSERT INTO "{history}" ({columns}, {CLOSED_BY}) '
-                    f"SELECT {columns}, :sub FROM gone"
-                ),
-                parameters,
+                text(f"WITH {', '.join(steps)} SELECT count(*) FROM gone"), parameters
             )
             if walk:
                 self._planner_joins("on")
             return
+        if self.rollup_counts is not None:
+            source = f'{_KEYS_TABLE} k JOIN "{current}" c ON c.{SLICE} = :s AND {join}'
+            self.rollup_counts.closing(self.connection, source, {"s": self.slice_id})
         self.connection.execute(
             text(
                 f'INSERT INTO "{history}" ({columns}, {CLOSED_BY}) '
