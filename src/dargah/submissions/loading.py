@@ -175,9 +175,11 @@ def _skip_unchanged(
         index=previous,
         encoding=table.encoding or "utf-8",
     )
+    # All the line hashes had to say is in the plan now, or the shortcut is off: either
+    # way they are not needed again (a kept row's entry is read from the stored parts).
+    previous.vouched = HashRuns()
     if plan is None:
         return None
-    previous.vouched = HashRuns()  # all it had to say is in the plan now
     # The previous entries are read a part at a time: those whose lines are unchanged
     # are carried over (their keys seeded for the duplicate check); the others (few:
     # changed, gone) are what the load may still update or close.
