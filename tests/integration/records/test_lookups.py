@@ -171,6 +171,32 @@ def test_queries_through_the_lookup_answer_as_the_records_do(
     assert uses == (body["where"][0]["op"] in {"=", "in", "between", ">="}), plan
 
 
+@pytest.mark.parametrize("op", ["=", "in"])
+def test_postgresql_answers_equality_lookups_from_the_hash_index(
+    session: Session, send: Send, places: tuple[Member, Member], op: str
+) -> None:
+    if _sqlite(session):
+        pytest.skip("SQLite goes through its lookup table (tested above)")
+    send(places[0], _rows(1, 12))
+    tables = record_tables.record_tables(_document(session))
+    (lookup,) = tables.lookups
+    condition = "= :one" if op == "=" else "IN (:one, :two)"
+    # Twelve rows are read faster whole; with that way closed, the index must serve.
+    session.execute(text("SET LOCAL enable_seqscan = off"))
+    plan = " ".join(
+        str(item[0])
+        for item in session.execute(
+            text(
+                f'EXPLAIN SELECT student_number FROM "{tables.current.name}" '  # noqa: S608
+                f"WHERE national_id {condition}"
+            ),
+            {"one": NATIONAL_IDS[1], "two": NATIONAL_IDS[2]},
+        )
+    )
+    assert lookup.index.startswith("hx_")
+    assert lookup.index in plan, plan
+
+
 def _sql(session: Session, compiled: Any) -> str:
     """The statement's SQL with its values written in, for EXPLAIN."""
     statement = compiled.statement.params(dict(compiled.parameters))
