@@ -155,7 +155,7 @@ class SliceLoader:
         key = list(self.tables.key)
         if not self.snapshot or not keys.height or self._existing is None:
             return keys.select(key).clear()
-        return self._current_of(keys.select(key).drop_nulls()).select(key)
+        return self._current_of(keys.select(key)).select(key)
 
     def _current_of(self, keys: pl.DataFrame) -> pl.DataFrame:
         """The slice's current keys and hashes among ``keys`` (a batch's).

@@ -87,8 +87,6 @@ class RecordTables:
     key: tuple[str, ...]
     lookups: tuple[Lookup, ...] = ()
     """The declared indexes as SQLite lookup tables (unused on PostgreSQL)."""
-    declared: tuple[tuple[str, ...], ...] = ()
-    """The declared indexes' fields."""
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -133,9 +131,12 @@ def _index(table: str, columns: list[str]) -> Index:
 def superseded_indexes(tables: RecordTables) -> tuple[str, ...]:
     """Names of declared indexes as earlier releases made them, now replaced: the
     B-trees on a single field (``ix_…``), before those became hash indexes."""
+    # ``lookups`` holds every declared index's fields, whatever the database.
     name = tables.current.name
     return tuple(
-        f"ix_{name}_{_digest(list(columns))}" for columns in tables.declared if len(columns) == 1
+        f"ix_{name}_{_digest(list(lookup.fields))}"
+        for lookup in tables.lookups
+        if len(lookup.fields) == 1
     )
 
 
@@ -214,7 +215,6 @@ def _build(document: DatasetDocument) -> RecordTables:
         lookups=tuple(
             _lookup(metadata, name, list(columns), by_name) for columns in document.schema_.indexes
         ),
-        declared=tuple(tuple(columns) for columns in document.schema_.indexes),
     )
 
 
