@@ -8,16 +8,21 @@ Steps, on a fresh schema in the given database:
 
 1. generate N synthetic students (the built-in ``students`` data set, 15 columns) as a
    UTF-8 CSV, in a child process so its memory does not count;
-2. raw load of the same file into a table with the same primary key — SQLite: the
+2. raw load of the same file into a table with the same primary key only — SQLite: the
    file streamed through ``csv.reader`` into ``executemany`` in one transaction;
    PostgreSQL: ``COPY … FROM STDIN`` of the file's bytes;
 3. the submission path: read → normalise → validate → load with history → signed
    receipt (``submissions.service.submit_file``);
 4. a re-submission of the file with 1 % of rows changed;
-5. the raw load again into a table that also has the data set's declared indexes
-   (``dargah:indexes``: a student's national id, for lookups), of the kind the records
-   table has them (a hash index on PostgreSQL): ``ratio_indexed`` compares the
-   submission with that.
+5. the raw load again into a table with the same primary key **and** the data set's
+   declared indexes (``dargah:indexes``: a student's national id, for lookups), of the
+   kind the records table has them (a hash index on PostgreSQL).
+
+The headline baseline is step 5, the physical limit of storing what the records table
+must hold (issue 13's decision on issue 4): ``ratio`` and ``resubmit_ratio`` compare the
+submission and the re-submission with it. ``ratio_pk_only`` and
+``resubmit_ratio_pk_only`` compare them with step 2. Targets: ``ratio`` ≤ 1.5,
+``resubmit_ratio`` ≤ 0.5, peak RSS ≤ 500 MB; the benchmark prints whether each is met.
 
 The last line printed is one JSON object with the figures.
 """
@@ -51,6 +56,9 @@ from dargah.members import service as members  # noqa: E402
 from dargah.members.schemas import MemberCreate  # noqa: E402
 from dargah.submissions import service as submissions  # noqa: E402
 from disposable import mark, refuse_unless_disposable  # noqa: E402
+
+# The targets of issue 4, at 1,000,000 and 4,000,000 rows, on both databases.
+TARGETS = {"ratio": 1.5, "resubmit_ratio": 0.5, "peak_rss_mb": 500.0}
 
 
 def _generate(rows: int, path: Path, changed_path: Path) -> None:
@@ -193,18 +201,18 @@ def _run(settings: Settings, data: Path, changed: Path) -> dict[str, Any]:
         database = Database.from_url(settings.database_url)
     _reset(database)
     institution_id = _setup(database)
-    raw_s = _raw_load(database, data)
+    raw_pk_only_s = _raw_load(database, data)
     with database.engine.begin() as connection:
         connection.execute(text("DROP TABLE raw_students"))
     submission_s, counts = _submit(database, settings, institution_id, data)
     resubmit_s, recounts = _submit(database, settings, institution_id, changed)
-    raw_indexed_s = _raw_load(database, data, indexed=True)
+    raw_s = _raw_load(database, data, indexed=True)
     with database.engine.begin() as connection:
         connection.execute(text("DROP TABLE raw_students"))
     database.engine.dispose()
     return {
         "raw_load_s": raw_s,
-        "raw_indexed_load_s": raw_indexed_s,
+        "raw_load_pk_only_s": raw_pk_only_s,
         "submission_s": submission_s,
         "resubmit_s": resubmit_s,
         "first": counts,
@@ -265,25 +273,42 @@ def main() -> None:
         )
         # Each run in a process of its own, so its peak memory is its own.
         runs = [_measure(url, data, changed) for _ in range(max(1, args.repeat))]
+        raw_pk_only_s = min(run["raw_load_pk_only_s"] for run in runs)
         raw_s = min(run["raw_load_s"] for run in runs)
         submission_s = min(run["submission_s"] for run in runs)
         resubmit_s = min(run["resubmit_s"] for run in runs)
-        raw_indexed_s = min(run["raw_indexed_load_s"] for run in runs)
+        peak_rss_mb = max(run["peak_rss_mb"] for run in runs)
+        figures = {
+            "ratio": submission_s / raw_s,
+            "resubmit_ratio": resubmit_s / raw_s,
+            "peak_rss_mb": peak_rss_mb,
+        }
         result = {
             "benchmark": "ingest",
             "rows": args.rows,
             "database": url.split(":", 1)[0].split("+", 1)[0],
             "file_mb": round(os.path.getsize(data) / 1e6, 1),
             "repeat": len(runs),
+            # The baseline: the same primary key and the same declared indexes.
             "raw_load_s": round(raw_s, 3),
             "submission_s": round(submission_s, 3),
             "ratio": round(submission_s / raw_s, 3),
             "resubmit_s": round(resubmit_s, 3),
             "resubmit_ratio": round(resubmit_s / raw_s, 3),
-            "raw_indexed_load_s": round(raw_indexed_s, 3),
-            "ratio_indexed": round(submission_s / raw_indexed_s, 3),
-            "peak_rss_mb": round(max(run["peak_rss_mb"] for run in runs), 1),
+            # Beside it, against a table with the primary key only.
+            "raw_load_pk_only_s": round(raw_pk_only_s, 3),
+            "ratio_pk_only": round(submission_s / raw_pk_only_s, 3),
+            "resubmit_ratio_pk_only": round(resubmit_s / raw_pk_only_s, 3),
+            "peak_rss_mb": round(peak_rss_mb, 1),
             "rows_per_s": round(args.rows / submission_s),
+            "targets": {
+                name: {
+                    "target": limit,
+                    "value": round(figures[name], 3),
+                    "met": figures[name] <= limit,
+                }
+                for name, limit in TARGETS.items()
+            },
             "first": runs[-1]["first"],
             "resubmit": runs[-1]["resubmit"],
             "runs": [
@@ -291,15 +316,18 @@ def main() -> None:
                     name: round(run[name], 3)
                     for name in (
                         "raw_load_s",
+                        "raw_load_pk_only_s",
                         "submission_s",
                         "resubmit_s",
-                        "raw_indexed_load_s",
                         "peak_rss_mb",
                     )
                 }
                 for run in runs
             ],
         }
+        for name, target in result["targets"].items():
+            verdict = "met" if target["met"] else "NOT met"
+            print(f"{name}: {target['value']} (target ≤ {target['target']}) — {verdict}")
         print(json.dumps(result))
 
 
