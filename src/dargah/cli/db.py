@@ -7,18 +7,24 @@ import typer
 from dargah.access.policy import Principal
 from dargah.audit import service as audit
 from dargah.audit.events import AuditAction
-from dargah.cli._common import actor, console, open_database
-from dargah.db.schema import schema_status, upgrade
+from dargah.cli._common import actor, console, not_ready, open_database, read_status, settings
+from dargah.db.schema import upgrade
 from dargah.db.session import Database, atomic
+from dargah.errors import ServiceUnavailable
 
 app = typer.Typer(help="Database schema: upgrade, status.", no_args_is_help=True)
 
 
 @app.command("upgrade")
 def upgrade_command() -> None:
-    """Apply every pending migration (safe to run again)."""
-    with open_database() as database:
-        before = schema_status(database.engine)
+    """Create the database's tables, or apply every pending migration (safe to run again).
+
+    With SQLite this makes the database file when it does not exist yet."""
+    with open_database(create=True, check=False) as database:
+        try:
+            before = read_status(database, settings().database_url)
+        except ServiceUnavailable as exc:
+            raise not_ready(exc) from exc
         after = upgrade(database.engine)
         if before.current != after.current:
             _record_upgrade(database, actor(), before.current, after.current)
@@ -41,10 +47,15 @@ def _record_upgrade(
 
 @app.command("status")
 def status_command() -> None:
-    """Show the database's migration revision and the code's."""
-    with open_database() as database:
-        status = schema_status(database.engine)
+    """Show the database's migration revision and the code's (exit 1 when behind,
+    3 when the database is missing or unreachable)."""
+    with open_database(check=False) as database:
+        try:
+            status = read_status(database, settings().database_url)
+        except ServiceUnavailable as exc:
+            raise not_ready(exc) from exc
     state = "current / به‌روز" if status.is_current else "behind / قدیمی"
     console.print(f"database: {status.current or '-'}  code: {status.head}  ({state})")
     if not status.is_current:
+        console.print("run `dargah db upgrade` / برای به‌روز کردن `dargah db upgrade` را اجرا کنید")
         raise typer.Exit(code=1)

@@ -1,8 +1,10 @@
 """`dargah demo`: seed the demo ministry, print its logins and keys, serve it.
 
-``dargah demo run`` is what ``make demo`` calls: it works on its own SQLite file
-(``var/demo.sqlite3``) unless ``DARGAH_DATABASE_URL`` names another database, so a
-newcomer's first command never touches a real node's data.
+``dargah demo run`` is what ``make demo`` calls. It uses the node's own database — the
+embedded default ``var/dargah.sqlite3``, or ``DARGAH_DATABASE_URL`` — so every other
+command (``dargah members list``, ``dargah serve`` …) run afterwards in the same
+directory sees the demo. It seeds only an empty database and refuses to run in the
+``production`` environment, so a real node's data is never mixed with the demo's.
 """
 
 from __future__ import annotations
@@ -23,19 +25,19 @@ from sqlalchemy.engine import make_url
 from dargah.access.policy import ROLE_LABELS, Role
 from dargah.cli._common import actor, console, err_console, fail, open_database, settings
 from dargah.cli.serve import serve
-from dargah.config import get_settings
-from dargah.db.schema import schema_status, upgrade
+from dargah.config import Settings, get_settings
+from dargah.db.schema import upgrade
 from dargah.db.session import Database
 from dargah.demo import DEMO_PASSWORD, DemoCredentials, seed_demo
 from dargah.demo.grants import seed_demo_grants
 from dargah.demo.institutions import INSTITUTIONS
-from dargah.demo.submissions import seed_demo_submissions
+from dargah.demo.submissions import code_values, seed_demo_submissions
+from dargah.demo.synthetic import students_frame, write_csv
 from dargah.errors import DargahError
 from dargah.members.models import Member
 
 app = typer.Typer(help="The demo ministry: seed it, or seed and serve it.", no_args_is_help=True)
 
-DEMO_DATABASE_URL = "sqlite:///var/demo.sqlite3"
 CREDENTIALS_FILE = "demo-credentials.json"
 EXAMPLE_PROVINCE = "23"  # Tehran: the province with the most demo institutions
 
@@ -170,21 +172,26 @@ def _seed_summary() -> str:
 def seed_command() -> None:
     """Seed the configured (empty, migrated) database with the demo ministry."""
     current = settings()
+    _refuse_production(current)
     path = credentials_path(current.database_url)
+    # Refuses (exit 3) a database that is missing or not migrated, with the fix.
     with open_database() as database:
-        status = schema_status(database.engine)
-        if not status.is_current:
-            err_console.print(
-                "[red]طرح پایگاه داده به‌روز نیست؛ ابتدا `dargah db upgrade` را اجرا کنید.\n"
-                "The database schema is not current; run `dargah db upgrade` first.[/red]"
-            )
-            raise typer.Exit(code=3)
         try:
             credentials = _seed_and_save(database, path)
         except DargahError as exc:
             raise fail(exc) from exc
     console.print(_seed_summary())
     _print_credentials(credentials, base_url=f"http://{current.host}:{current.port}", path=path)
+
+
+def _refuse_production(current: Settings) -> None:
+    if current.environment == "production":
+        err_console.print(
+            "[red]دادهٔ نمایشی در محیط production ساخته نمی‌شود.\n"
+            "The demo is not seeded in the production environment "
+            "(DARGAH_ENVIRONMENT=production).[/red]"
+        )
+        raise typer.Exit(code=2)
 
 
 def _reset(database_url: str) -> None:
@@ -218,13 +225,14 @@ def run_command(
     ] = False,
 ) -> None:
     """Migrate, seed (once), print logins and keys, and serve the demo on HOST:PORT."""
-    # The demo keeps to its own SQLite file unless told otherwise. The server reads the
-    # URL from the settings, so it goes into the environment before they are read.
-    # Human-readable logs suit a demo terminal better than JSON lines.
-    os.environ.setdefault("DARGAH_DATABASE_URL", DEMO_DATABASE_URL)
+    # The node's own database (the embedded default unless DARGAH_DATABASE_URL says
+    # otherwise), so the commands a newcomer runs next see the demo. Human-readable
+    # logs suit a demo terminal better than JSON lines; the server reads the format
+    # from the settings, so it goes into the environment before they are read.
     os.environ.setdefault("DARGAH_LOG_FORMAT", "console")
     get_settings.cache_clear()
     current = get_settings()
+    _refuse_production(current)
     database_url = current.database_url
     if reset:
         _reset(database_url)
@@ -255,3 +263,24 @@ def run_command(
         _print_credentials(credentials, base_url=base_url, path=path)
     if not no_serve:
         serve(host=host, port=port, workers=1)
+
+
+@app.command("students-file")
+def students_file_command(
+    output: Annotated[Path, typer.Argument(help="The CSV file to write")],
+    rows: Annotated[int, typer.Option(min=1, max=1_000_000, help="How many students")] = 200,
+    seed: Annotated[int, typer.Option(help="Seed of the generator (same seed, same file)")] = 1,
+) -> None:
+    """Write a CSV of synthetic students in the built-in `students` data set's columns,
+    to try a submission with (`dargah push`, or the API's upload). Needs no database."""
+    by_level, provinces, _ = code_values()
+    frame = students_frame(
+        rows,
+        seed=seed,
+        fields_by_level=by_level,
+        provinces=provinces,
+        # Student numbers the demo's own deliveries never use.
+        first_number=90_000_000 + seed * 100_000,
+    )
+    write_csv(frame, output)
+    console.print(f"✓ {rows} students written to {output} / فایل دانشجویان نوشته شد")

@@ -7,8 +7,7 @@ from typing import Annotated
 import typer
 import uvicorn
 
-from dargah.cli._common import err_console, open_database, settings
-from dargah.db.schema import schema_status
+from dargah.cli._common import connect, err_console, settings
 from dargah.logs import configure_logging
 
 
@@ -19,16 +18,8 @@ def serve(
 ) -> None:
     """Serve the API and the portal (checks the schema first)."""
     current = settings()
-    with open_database() as database:
-        status = schema_status(database.engine)
-    if not status.is_current:
-        err_console.print(
-            f"[red]طرح پایگاه داده قدیمی است ({status.current or '-'} < {status.head}). "
-            "ابتدا `dargah db upgrade` را اجرا کنید.\n"
-            f"The database schema is behind ({status.current or '-'} < {status.head}); "
-            "run `dargah db upgrade` first.[/red]"
-        )
-        raise typer.Exit(code=3)
+    # Refuses (exit 3) a missing, unreachable or stale database, with the fix.
+    connect().engine.dispose()
     worker_count = workers or current.workers
     if worker_count > 1 and current.is_sqlite:
         err_console.print(

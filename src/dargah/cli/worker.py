@@ -10,9 +10,7 @@ from typing import Annotated
 
 import typer
 
-from dargah.cli._common import console, err_console, settings
-from dargah.db.schema import schema_status
-from dargah.db.session import Database
+from dargah.cli._common import connect, console, err_console, settings
 from dargah.jobs.runner import Handler, Runner, registered_handlers
 from dargah.logs import configure_logging
 from dargah.submissions import jobs as _submission_jobs  # noqa: F401  (registers)
@@ -43,7 +41,6 @@ def worker(
     """Claim and run background jobs until stopped (Ctrl-C or SIGTERM finish the
     running jobs first; a second signal stops at once). Safe to run on several hosts."""
     current = settings()
-    configure_logging(level=current.log_level, fmt=current.log_format)
     handlers = load_handlers()
     if kind:
         unknown = sorted(set(kind) - set(handlers))
@@ -57,19 +54,9 @@ def worker(
     slots = concurrency or current.jobs_concurrency
     # Each running job holds a connection for its handler and one for its heartbeat.
     pool_size = max(current.database_pool_size, 2 * slots + 2)
-    database = Database.from_url(
-        current.database_url, echo=current.database_echo, pool_size=pool_size
-    )
+    database = connect(pool_size=pool_size)
+    configure_logging(level=current.log_level, fmt=current.log_format)
     try:
-        status = schema_status(database.engine)
-        if not status.is_current:
-            err_console.print(
-                f"[red]طرح پایگاه داده قدیمی است ({status.current or '-'} < {status.head}). "
-                "ابتدا `dargah db upgrade` را اجرا کنید.\n"
-                f"The database schema is behind ({status.current or '-'} < {status.head}); "
-                "run `dargah db upgrade` first.[/red]"
-            )
-            raise typer.Exit(code=3)
         runner = Runner(database, current, concurrency=slots, handlers=handlers if kind else None)
         if once:
             count = runner.run_once()

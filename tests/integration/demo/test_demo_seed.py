@@ -191,7 +191,7 @@ def test_the_same_seed_gives_the_same_ministry(tmp_path: Path) -> None:
 @pytest.fixture
 def demo_cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A working directory and SQLite URL for `dargah demo`; settings reset afterwards."""
-    database_file = tmp_path / "var" / "demo.sqlite3"
+    database_file = tmp_path / "var" / "dargah.sqlite3"
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DARGAH_DATABASE_URL", f"sqlite:///{database_file}")
     monkeypatch.setenv("DARGAH_LOG_FORMAT", "console")
