@@ -113,7 +113,7 @@ def demo_gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoGatew
 
 def _script(example: Example, state: Path) -> str:
     """The block, with every command checked and the failing one named by its line."""
-    where = f'{example.path.relative_to(ROOT)}:"$(({example.line} + LINENO - 2))"'
+    where = f'{example.path.relative_to(ROOT)}:"$(({example.line} + LINENO - 2))'
     return (
         "set -eE -o pipefail\n"
         f'trap \'echo "docs-test: failed at {where}": $BASH_COMMAND" >&2\' ERR\n'
@@ -151,3 +151,19 @@ def test_example_runs_against_the_demo(example: Example, demo_gateway: DemoGatew
     )
     # What the block exported is there for the doc's next examples.
     demo_gateway.env_by_doc[example.path] = _read_env(state)
+
+
+def test_a_failing_command_is_named_by_its_file_and_line(tmp_path: Path) -> None:
+    example = Example(ROOT / "README.md", 40, "true\ncurl -fsS http://127.0.0.1:1/\ntrue\n", None)
+
+    completed = subprocess.run(  # noqa: S603  (bash running a block of our own)
+        ["bash", "-c", _script(example, tmp_path / "state")],  # noqa: S607
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+
+    assert completed.returncode != 0
+    assert "docs-test: failed at README.md:42: curl -fsS http://127.0.0.1:1/" in completed.stderr
+    assert not (tmp_path / "state").exists()
