@@ -14,15 +14,16 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any, Final
 
 from pydantic import ValidationError
 
+from dargah.access.grants import expiry_of_day
 from dargah.access.protection import Access
 from dargah.catalogue.documents import DatasetDocument
 from dargah.errors import InvalidInput
-from dargah.persian import TEHRAN, normalize, to_persian_digits
+from dargah.persian import normalize, to_persian_digits
 from dargah.records.query import (
     MAX_ROWS,
     PERIOD_PATTERN,
@@ -201,7 +202,7 @@ def end_of_day(text: str, *, field: str) -> datetime:
         raise InvalidInput(
             f"تاریخ «{text}» خوانا نیست.", f"The date '{text}' cannot be read.", code="date_invalid"
         )
-    return datetime.combine(day + timedelta(days=1), time(), tzinfo=TEHRAN).astimezone(UTC)
+    return expiry_of_day(day)
 
 
 def _as_of(text: str) -> str | None:

@@ -27,6 +27,7 @@ from dargah.audit.models import AuditEntry
 from dargah.config import Settings
 from dargah.db.session import Database
 from dargah.members import service as members
+from dargah.persian import TEHRAN
 from support.factories import Actor, make_hq_unit, make_institution
 from support.queries import SLUG, load, row, sync_people
 
@@ -475,3 +476,59 @@ def test_a_request_form_with_mistakes_comes_back_with_messages(
     assert 'id="form-errors"' in page.text
     assert shown in page.text
     assert "بند ۳ آیین‌نامه تبادل داده" in page.text  # what was typed is kept
+
+
+def _text(html: str) -> str:
+    """The page's visible text (tags and attributes dropped)."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_a_grant_entered_until_a_day_is_shown_until_that_day(
+    client: TestClient, world: World, session: Session
+) -> None:
+    # The date typed in Persian digits on the request form…
+    _as(client, world.outsider, "fa")
+    assert _ask(client, expires_at="۱۴۰۶/۰۶/۳۱").status_code == 303
+    request = session.scalars(select(GrantRequest).order_by(GrantRequest.id.desc())).first()
+    assert request is not None
+    # …is stored as the end of that day in Tehran (the next midnight there)…
+    tehran = request.expires_at.astimezone(TEHRAN)
+    assert (tehran.year, tehran.month, tehran.day, tehran.hour) == (2027, 9, 23, 0)
+    # …and shown back as that day, on the requester's page…
+    mine = _text(client.get("/grants").text)
+    assert "۱۴۰۶/۰۶/۳۱" in mine
+    assert "۱۴۰۶/۰۷/۰۱" not in mine
+    # …on the owner's page of requests to decide, and on the grant once approved.
+    _as(client, world.owner, "fa")
+    waiting = client.get("/grants")
+    assert "۱۴۰۶/۰۶/۳۱" in _text(waiting.text)
+    token = _CSRF.search(waiting.text)
+    assert token is not None
+    approved = client.post(
+        f"/grant-requests/{request.id}/approve",
+        data={"csrf_token": token.group(1), "expires_at": "۱۴۰۶/۰۶/۳۱"},
+        follow_redirects=False,
+    )
+    assert approved.status_code == 303
+    given = _text(client.get("/grants").text)
+    assert "۱۴۰۶/۰۶/۳۱" in given
+    assert "۱۴۰۶/۰۷/۰۱" not in given
+    _as(client, world.outsider, "en")
+    assert "2027-09-22" in _text(client.get("/queries").text)
+
+
+def test_the_grant_pages_show_labels_not_codes(client: TestClient, world: World) -> None:
+    _as(client, world.outsider, "fa")
+    assert _ask(client).status_code == 303
+    _as(client, world.owner, "fa")
+
+    page = _text(client.get("/grants").text)
+
+    # Fields by their catalogue titles, the province by its name, the asker by name.
+    assert re.search(r"فیلدها: مقطع ?، جنسیت", page)
+    assert "degree_level" not in page
+    assert "تهران" in page
+    assert "استان‌ها ۲۳" not in page
+    assert "کاربر آزمایشی" in page  # the asker's full name, not their username
+    assert world.outsider.principal.name not in page
+    assert "webconsumer" not in page  # the consumer by its name, not its code

@@ -106,7 +106,11 @@ def list_queryable(request: Request, session: SessionDep, user: CanQuery) -> Res
         for grant in held_grants(session, user.principal):
             if grant.dataset_slug in datasets:
                 items.append({"dataset": datasets[grant.dataset_slug], "grant": grant})
-    context = {"items": items, "can_request": user.can(Permission.GRANTS_REQUEST)}
+    context = {
+        "items": items,
+        "can_request": user.can(Permission.GRANTS_REQUEST),
+        "last_day": grants.last_valid_day,
+    }
     return render(request, "queries/list.html", context)
 
 
