@@ -12,7 +12,7 @@ the template: no script and no third-party library, so it works on an intranet.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Final
@@ -21,18 +21,20 @@ from pydantic import ValidationError
 
 from dargah.access.grants import expiry_of_day
 from dargah.access.protection import Access
-from dargah.catalogue.documents import DatasetDocument
+from dargah.catalogue.documents import CodeValueDocument, DatasetDocument
 from dargah.errors import InvalidInput
-from dargah.persian import normalize, to_persian_digits
+from dargah.persian import match_key, normalize, to_persian_digits
 from dargah.records.query import (
     MAX_ROWS,
     PERIOD_PATTERN,
     QUERYABLE_SYSTEM_FIELDS,
+    CodeChoice,
     QuerySpec,
     coerce_value,
+    system_code_matchers,
 )
 from dargah.records.service import SUPPRESSED, QueryAnswer
-from dargah.web.i18n import Language, format_date, format_number, translate
+from dargah.web.i18n import Language, format_date, format_number, sort_key, translate
 
 OPERATORS: Final = (
     "=",
@@ -98,6 +100,57 @@ def field_choices(
             )
         )
     return choices
+
+
+@dataclass(frozen=True)
+class PickerOption:
+    """One value a coded field's picker offers: what fills the box and the code beside.
+
+    The box is filled with the label in the page's language — what the person reads —
+    and the query reads a label as its code (``records.query.resolve_code_values``);
+    a label two values share is offered as the code itself, so a pick is never
+    ambiguous.
+    """
+
+    value: str
+    code: str
+
+
+def code_pickers(
+    document: DatasetDocument,
+    code_values: Mapping[str, Sequence[CodeValueDocument]],
+    choices: Sequence[FieldChoice],
+    language: Language,
+) -> dict[str, list[PickerOption]]:
+    """The picker options of every usable coded field among ``choices`` (the data
+    set's code-list fields, the province and the institution type), sorted by label."""
+    lists: dict[str, list[CodeChoice]] = {
+        name: list(matcher.choices) for name, matcher in system_code_matchers().items()
+    }
+    for item in document.schema_.fields:
+        if item.code_list is not None and item.code_list in code_values:
+            lists[item.name] = [
+                CodeChoice(value.code, value.label_fa, value.label_en, tuple(value.aliases))
+                for value in code_values[item.code_list]
+                if not value.deprecated
+            ]
+    pickers: dict[str, list[PickerOption]] = {}
+    for choice in choices:
+        if not choice.usable or choice.name not in lists:
+            continue
+        if choice.system and choice.name in document.schema_.field_names:
+            continue
+        values = lists[choice.name]
+        shown = [item.label_fa if language == "fa" else item.label_en for item in values]
+        counts: dict[str, int] = {}
+        for text in shown:
+            counts[match_key(text)] = counts.get(match_key(text), 0) + 1
+        options = [
+            PickerOption(text if counts[match_key(text)] == 1 else item.code, item.code)
+            for item, text in zip(values, shown, strict=True)
+        ]
+        pickers[choice.name] = sorted(options, key=lambda option: sort_key(option.value, language))
+    return pickers
 
 
 @dataclass

@@ -532,3 +532,49 @@ def test_the_grant_pages_show_labels_not_codes(client: TestClient, world: World)
     assert "کاربر آزمایشی" in page  # the asker's full name, not their username
     assert world.outsider.principal.name not in page
     assert "webconsumer" not in page  # the consumer by its name, not its code
+
+
+def test_a_coded_field_offers_a_picker_of_labels_and_reads_a_typed_label(
+    client: TestClient, world: World
+) -> None:
+    _as(client, world.consumer, "fa")
+
+    page = client.get(URL)
+    picked = _run(
+        client,
+        {
+            "where_field_0": "degree_level",
+            "where_op_0": "=",
+            "where_value_0": "کارشناسي",  # Arabic yeh, as a keyboard may type it
+            "count": "on",
+        },
+    )
+    stranger = _run(
+        client,
+        {
+            "where_field_0": "degree_level",
+            "where_op_0": "=",
+            "where_value_0": "دکتری",
+            "count": "on",
+        },
+    )
+
+    # One searchable list per coded field, labels in the page's language, codes beside.
+    listed = re.search(r'<datalist id="codes-degree_level">(.*?)</datalist>', page.text, re.S)
+    assert listed is not None
+    assert '<option value="دکتری تخصصی">phd</option>' in listed.group(1)
+    assert '<option value="کارشناسی">bachelor</option>' in listed.group(1)
+    provinces = re.search(r'<datalist id="codes-province">(.*?)</datalist>', page.text, re.S)
+    assert provinces is not None
+    assert '<option value="تهران">23</option>' in provinces.group(1)
+    assert "data-field-select=" in page.text
+    assert "js/queries.js" in page.text
+    assert client.get("/static/js/queries.js").status_code == 200
+    # The typed label is read as its code: ten bachelors in Tehran.
+    assert picked.status_code == 200, picked.text[:2000]
+    assert "<bdi>۱۰</bdi>" in picked.text
+    assert 'list="codes-degree_level"' in picked.text  # the row keeps its picker
+    # A value outside the list is an error naming the closest values, never zero rows.
+    assert stranger.status_code == 422
+    assert "value_not_in_codelist" in stranger.text
+    assert "دکتری تخصصی (phd)" in stranger.text

@@ -42,7 +42,9 @@ from dargah.web.query_forms import (
     OPERATORS,
     FieldChoice,
     Labels,
+    PickerOption,
     QueryForm,
+    code_pickers,
     field_choices,
     present,
     read_form,
@@ -127,6 +129,7 @@ class _Setting:
     held: list[Grant]
     problem: DargahError | None
     choices: list[FieldChoice]
+    pickers: dict[str, list[PickerOption]]
 
 
 def _setting(
@@ -156,7 +159,12 @@ def _setting(
         except DargahError as exc:
             problem = exc
     choices = field_choices(document, access, language) if document and access else []
-    return _Setting(dataset, document, access, held, problem, choices)
+    pickers: dict[str, list[PickerOption]] = {}
+    if document is not None and choices:
+        with atomic(session):
+            values = publishing.code_values_for(session, document)
+        pickers = code_pickers(document, values, choices, language)
+    return _Setting(dataset, document, access, held, problem, choices, pickers)
 
 
 def _grant_id(text: str) -> int | None:
@@ -227,6 +235,7 @@ def _page(
         "access": setting.access,
         "fields": setting.choices,
         "usable": [choice for choice in setting.choices if choice.usable],
+        "pickers": setting.pickers,
         "form": form.padded(),
         "operators": OPERATORS,
         "functions": FUNCTIONS,
