@@ -441,6 +441,16 @@ def present(
     return Table(headers=headers, rows=rows, chart=chart)
 
 
+def column_headers(answer: QueryAnswer, titles: dict[str, str], language: Language) -> list[str]:
+    """The titles of the answer's shown columns (the withheld flag is not shown)."""
+    return [_header(c.name, titles, language) for c in answer.columns if c.name != SUPPRESSED]
+
+
+def group_count(answer: QueryAnswer, titles: dict[str, str]) -> int:
+    """How many leading columns of ``answer`` are groups."""
+    return _group_count(answer, titles)
+
+
 def _group_count(answer: QueryAnswer, titles: dict[str, str]) -> int:
     """How many leading columns are groups: those that name fields, not aggregates."""
     if not answer.aggregate:

@@ -10,12 +10,13 @@ import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -27,7 +28,7 @@ from dargah.audit.models import AuditEntry
 from dargah.config import Settings
 from dargah.db.session import Database
 from dargah.members import service as members
-from dargah.persian import TEHRAN
+from dargah.persian import TEHRAN, format_jalali
 from support.factories import Actor, make_hq_unit, make_institution
 from support.queries import SLUG, load, row, sync_people
 
@@ -233,7 +234,7 @@ def test_the_same_query_downloads_in_every_format(client: TestClient, world: Wor
         "limit": "1",  # the page size of the screen; a download reads the whole answer
     }
 
-    answer = client.post(f"{URL}/export", data={**data, "export": "csv"})
+    answer = client.post(f"{URL}/export", data={**data, "export": "csv", "variant": "machine"})
 
     assert answer.status_code == 200
     assert answer.headers["content-type"].startswith("text/csv")
@@ -578,3 +579,57 @@ def test_a_coded_field_offers_a_picker_of_labels_and_reads_a_typed_label(
     assert stranger.status_code == 422
     assert "value_not_in_codelist" in stranger.text
     assert "دکتری تخصصی (phd)" in stranger.text
+
+
+def test_downloads_for_people_carry_titles_labels_and_jalali_dates(
+    client: TestClient, world: World, session: Session
+) -> None:
+    dated = _grant(
+        session,
+        world.owner,
+        "webconsumer",
+        fields=["student_number", "gender", "degree_level", "entry_date"],
+    )
+    _as(client, world.consumer, "fa")
+    data = {"csrf_token": _csrf(client), "purpose": PURPOSE, "grant": str(dated)}
+    grouped = {**data, "group_by": ["province", "gender"]}
+
+    workbook = client.post(f"{URL}/export", data={**grouped, "export": "xlsx"})
+    table = client.post(f"{URL}/export", data={**grouped, "export": "csv"})
+    rows_file = client.post(
+        f"{URL}/export",
+        data={
+            **data,
+            "select": ["student_number", "degree_level", "entry_date"],
+            "export": "xlsx",
+        },
+    )
+    machine = client.post(f"{URL}/export", data={**grouped, "export": "xlsx", "variant": "machine"})
+
+    assert workbook.status_code == 200, workbook.text[:2000]
+    [sheet] = load_workbook(io.BytesIO(workbook.content)).worksheets
+    assert sheet.title == "افراد آزمایشی"  # the data set's Persian title
+    assert sheet.sheet_view.rightToLeft
+    head, *body = list(sheet.iter_rows(values_only=True))
+    assert list(head) == ["استان موسسه", "کد استان موسسه", "جنسیت", "شمار"]
+    assert sorted(body) == [("تهران", "23", "f", 7), ("تهران", "23", "m", 5)]
+    text = table.content.decode("utf-8-sig")
+    assert text.splitlines()[0] == "استان موسسه,کد استان موسسه,جنسیت,شمار"
+    assert "_suppressed" not in text
+    [rows_sheet] = load_workbook(io.BytesIO(rows_file.content)).worksheets
+    rows_head, first, *_ = list(rows_sheet.iter_rows(values_only=True))
+    assert list(rows_head) == [
+        "شماره دانشجویی",
+        "مقطع",
+        "کد مقطع",
+        "تاریخ ورود",
+        "تاریخ ورود (میلادی)",
+    ]
+    assert first[3].startswith("۱۴")  # Jalali, in Persian digits
+    # The ISO date beside is the same day.
+    assert format_jalali(date.fromisoformat(first[4]), persian_digits=True) == first[3]
+    # For programs: field names, codes, the sheet as before.
+    [raw] = load_workbook(io.BytesIO(machine.content)).worksheets
+    raw_head, *raw_body = list(raw.iter_rows(values_only=True))
+    assert list(raw_head)[:3] == ["province", "gender", "count"]
+    assert {row[0] for row in raw_body} == {"23"}

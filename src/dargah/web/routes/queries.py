@@ -36,6 +36,7 @@ from dargah.records import exports, service
 from dargah.records.exports import MEDIA_TYPES, ExportFormat
 from dargah.records.query import INSTITUTION, INSTITUTION_TYPE, MAX_ROWS, PROVINCE
 from dargah.web.deps import PortalUser, require_form, require_page
+from dargah.web.downloads import answer_table, variant_of
 from dargah.web.i18n import Language, display_name, label
 from dargah.web.query_forms import (
     FUNCTIONS,
@@ -45,7 +46,9 @@ from dargah.web.query_forms import (
     PickerOption,
     QueryForm,
     code_pickers,
+    column_headers,
     field_choices,
+    group_count,
     present,
     read_form,
     to_spec,
@@ -320,7 +323,9 @@ def export_query(
     items: FormItems,
     slug: str,
 ) -> Response:
-    """The same query as a file, from its first row (up to a page's maximum)."""
+    """The same query as a file, from its first row (up to a page's maximum): CSV and
+    Excel for people (titles, labels, Jalali dates) unless ``variant=machine`` asks for
+    codes and field names; Parquet and JSON always for programs."""
     form = read_form(items)
     chosen = dict(items).get("export", "csv")
     export: ExportFormat = next((known for known in EXPORTS if known == chosen), "csv")
@@ -337,6 +342,24 @@ def export_query(
     }
     if answer.next_cursor:
         headers["X-Next-Cursor"] = answer.next_cursor
+    people = export in ("csv", "xlsx") and variant_of(dict(items).get("variant")) == "people"
+    if not people:
+        return StreamingResponse(
+            exports.chunks(answer, export), media_type=MEDIA_TYPES[export], headers=headers
+        )
+    language = language_of(request)
+    setting = _setting(session, user, slug, _grant_id(form.grant), language)
+    titles = {choice.name: choice.title for choice in setting.choices}
+    table = answer_table(
+        answer,
+        title=setting.dataset.title_fa if language == "fa" else setting.dataset.title_en,
+        headers=column_headers(answer, titles, language),
+        labels=_labels(session, setting, answer, language),
+        groups=group_count(answer, titles),
+        language=language,
+    )
     return StreamingResponse(
-        exports.chunks(answer, export), media_type=MEDIA_TYPES[export], headers=headers
+        exports.labelled_chunks(table, "xlsx" if export == "xlsx" else "csv"),
+        media_type=MEDIA_TYPES[export],
+        headers=headers,
     )
