@@ -239,6 +239,7 @@ def _page(
         "fields": setting.choices,
         "usable": [choice for choice in setting.choices if choice.usable],
         "pickers": setting.pickers,
+        "field_titles": {choice.name: choice.title for choice in setting.choices},
         "form": form.padded(),
         "operators": OPERATORS,
         "functions": FUNCTIONS,
