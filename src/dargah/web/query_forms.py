@@ -228,20 +228,23 @@ def _invalid(message_fa: str, message_en: str, code: str | None = None) -> Inval
     return InvalidInput(message_fa, message_en, code="query_form_invalid" if code is None else code)
 
 
-def _condition(row: dict[str, str], number: int) -> dict[str, Any]:
+def _condition(
+    row: dict[str, str], number: int, titles: Mapping[str, str] | None = None
+) -> dict[str, Any]:
     op = row["op"]
     if op not in OPERATORS:
         raise _invalid(
-            f"عملگر شرط {number} از گزینه‌های فرم نیست.",
+            f"عملگر شرط {to_persian_digits(str(number))} از گزینه‌های فرم نیست.",
             f"The operator of condition {number} is not one of the form's choices.",
         )
     if op in _NO_VALUE:
         return {"field": row["field"], "op": op}
     value = row["value"]
+    named = (titles or {}).get(row["field"], row["field"])
     if not value:
         raise _invalid(
-            f"شرط {number} ({row['field']}) مقدار ندارد.",
-            f"Condition {number} ({row['field']}) has no value.",
+            f"شرط {to_persian_digits(str(number))} ({named}) مقدار ندارد.",
+            f"Condition {number} ({named}) has no value.",
         )
     if op in _LISTED:
         return {"field": row["field"], "op": op, "value": [v for v in _SPLIT.split(value) if v]}
@@ -272,15 +275,17 @@ def _limit(text: str) -> int:
     value = normalize(text).strip()
     if not value.isdigit() or not 1 <= int(value) <= MAX_ROWS:
         raise _invalid(
-            f"شمار سطرها باید عددی از ۱ تا {MAX_ROWS} باشد.",
+            f"شمار سطرها باید عددی از ۱ تا {format_number(MAX_ROWS, 'fa')} باشد.",
             f"The number of rows must be a number from 1 to {MAX_ROWS}.",
         )
     return int(value)
 
 
-def to_spec(form: QueryForm, *, export: bool = False) -> QuerySpec:
+def to_spec(
+    form: QueryForm, *, export: bool = False, titles: Mapping[str, str] | None = None
+) -> QuerySpec:
     """The query the form describes; ``export`` reads from the start, as many rows as a
-    page may hold."""
+    page may hold; ``titles`` name the fields in messages."""
     if len(normalize(form.purpose).strip()) < 3:
         raise _invalid(
             "هدف استفاده را بنویسید (دست‌کم سه نویسه)؛ در گزارش ممیزی ثبت می‌شود.",
@@ -291,7 +296,7 @@ def to_spec(form: QueryForm, *, export: bool = False) -> QuerySpec:
     for number, row in enumerate(form.aggregates, start=1):
         if row["fn"] not in FUNCTIONS:
             raise _invalid(
-                f"تابع تجمیعی {number} از گزینه‌های فرم نیست.",
+                f"تابع تجمیعی {to_persian_digits(str(number))} از گزینه‌های فرم نیست.",
                 f"Aggregate {number} is not one of the form's functions.",
             )
         if row["fn"] == "count" and not row["field"]:
@@ -304,7 +309,7 @@ def to_spec(form: QueryForm, *, export: bool = False) -> QuerySpec:
     if form.group_by and not aggregates:
         aggregates = [{"fn": "count"}]
     body: dict[str, Any] = {
-        "where": [_condition(row, n) for n, row in enumerate(form.filters, start=1)],
+        "where": [_condition(row, n, titles) for n, row in enumerate(form.filters, start=1)],
         "group_by": form.group_by,
         "aggregates": aggregates,
         "order_by": (

@@ -340,6 +340,7 @@ def test_draft_submit_and_approve_by_the_owner(
     _log_in_as(client, owner)
     queue = client.get("/catalogue/approvals")
     assert f'href="{STUDENTS}?version=1.1"' in queue.text
+    assert "<bdi>کاربر آزمایشی</bdi>" in queue.text  # who submitted it, by full name
     assert "در انتظار تصمیم شما: ۱" in client.get("/catalogue").text
     owner_csrf = _csrf_of(client, f"{STUDENTS}?version=1.1")
     approved = client.post(

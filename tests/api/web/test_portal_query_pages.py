@@ -526,14 +526,15 @@ def test_the_grant_pages_show_labels_not_codes(client: TestClient, world: World)
     assert _ask(client).status_code == 303
     _as(client, world.owner, "fa")
 
-    page = _text(client.get("/grants").text)
+    html = client.get("/grants").text
+    page = _text(html)
 
     # Fields by their catalogue titles, the province by its name, the asker by name.
     assert re.search(r"فیلدها: مقطع ?، جنسیت", page)
     assert "degree_level" not in page
     assert "تهران" in page
     assert "استان‌ها ۲۳" not in page
-    assert "کاربر آزمایشی" in page  # the asker's full name, not their username
+    assert "<bdi>کاربر آزمایشی</bdi>" in html  # the asker's full name, not their username
     assert world.outsider.principal.name not in page
     assert "webconsumer" not in page  # the consumer by its name, not its code
 
@@ -638,3 +639,14 @@ def test_downloads_for_people_carry_titles_labels_and_jalali_dates(
     raw_head, *raw_body = list(raw.iter_rows(values_only=True))
     assert list(raw_head)[:3] == ["province", "gender", "count"]
     assert {row[0] for row in raw_body} == {"23"}
+
+
+def test_a_condition_without_a_value_is_named_by_its_fields_title(
+    client: TestClient, world: World
+) -> None:
+    _as(client, world.consumer, "fa")
+
+    page = _run(client, {"where_field_0": "credits", "where_op_0": ">=", "where_value_0": ""})
+
+    assert page.status_code == 422
+    assert "شرط ۱ (واحد) مقدار ندارد." in page.text  # the title, in Persian digits

@@ -228,10 +228,17 @@ def browse(request: Request, session: SessionDep, user: CanRead) -> Response:
 @router.get("/catalogue/approvals")
 def approvals(request: Request, session: SessionDep, user: CanApprove) -> Response:
     """Versions waiting for the decision of the person's HQ unit (all, for admins)."""
+    versions = _awaiting(session, user.principal)
+    language = language_of(request)
+    people = people_names(session, [v.submitted_by or v.created_by for v in versions])
     return render(
         request,
         "catalogue/approvals.html",
-        {"versions": _awaiting(session, user.principal), "labels": _LABELS},
+        {
+            "versions": versions,
+            "labels": _LABELS,
+            "actor": lambda name: actor_label(name, language, people),
+        },
     )
 
 

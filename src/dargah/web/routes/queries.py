@@ -281,12 +281,13 @@ def _run(
     form: QueryForm,
     *,
     export: ExportFormat | None = None,
+    titles: dict[str, str] | None = None,
 ) -> service.QueryAnswer:
     return service.run_query(
         session,
         principal=user.principal,
         slug=slug,
-        spec=to_spec(form, export=export is not None),
+        spec=to_spec(form, export=export is not None, titles=titles),
         purpose=form.purpose,
         secret=settings.secret_key.get_secret_value().encode(),
         grant_id=_grant_id(form.grant),
@@ -309,7 +310,8 @@ def run_query(
     if setting.problem is not None:
         return _page(request, session, setting, form, status_code=setting.problem.status)
     try:
-        answer = _run(session, settings, user, slug, form)
+        titles = {choice.name: choice.title for choice in setting.choices}
+        answer = _run(session, settings, user, slug, form, titles=titles)
     except DargahError as exc:
         return _page(request, session, setting, form, error=exc, status_code=exc.status)
     return _page(request, session, setting, form, answer=answer)
