@@ -123,9 +123,10 @@ def test_a_grouped_count_shows_table_and_chart_and_downloads(
     saved = tmp_path / "answer.csv"
     started.value.save_as(saved)
     lines = saved.read_text(encoding="utf-8-sig").splitlines()
-    assert lines[0] == "gender,count,_suppressed"
-    assert "f,8,false" in lines
-    assert "m,7,false" in lines
+    # The download for people: column titles in Persian, no withheld flag column.
+    assert lines[0] == "جنسیت,شمار"
+    assert "f,8" in lines
+    assert "m,7" in lines
 
 
 def test_a_grant_is_asked_for_approved_and_used(browser: Any, base_url: str) -> None:
@@ -146,7 +147,10 @@ def test_a_grant_is_asked_for_approved_and_used(browser: Any, base_url: str) -> 
     owner.goto(f"{base_url}/grants")
     owner.click("form[action$='/approve'] button[type=submit]")
     owner.wait_for_url("**/grants?notice=approved")
-    expect(owner.locator("section[aria-labelledby=given]")).to_contain_text("e2eoutsider")
+    # The consumer by its name; its code is only the name's tooltip.
+    given = owner.locator("section[aria-labelledby=given]")
+    expect(given.locator("[title=e2eoutsider]")).to_have_count(1)
+    expect(given).not_to_contain_text("e2eoutsider")
 
     asker.goto(f"{base_url}/datasets/{SLUG}/query")
     _grouped_count(asker, "آمار جنسیتی برای گزارش سالانه")

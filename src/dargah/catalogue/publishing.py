@@ -28,7 +28,14 @@ def xlsx_template(
 ) -> bytes:
     """The Excel template of one version."""
     document = as_document(version.dataset, version)
-    return templates.xlsx_template(document, code_values_for(session, document), language=language)
+    titles = {
+        code_list.slug: (code_list.title_fa, code_list.title_en)
+        for code_list in codelists.list_code_lists(session)
+        if code_list.slug in document.schema_.code_lists
+    }
+    return templates.xlsx_template(
+        document, code_values_for(session, document), language=language, code_list_titles=titles
+    )
 
 
 def csv_template(version: DatasetVersion, *, language: templates.TemplateLanguage) -> bytes:

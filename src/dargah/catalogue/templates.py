@@ -12,8 +12,10 @@ The workbook has three sheets, the data sheet first because readers take the fir
   code, so a label is what a person should see); text-like columns are formatted as text
   so Excel keeps leading zeros and does not turn ``1403-1`` into a date.
 - ``راهنما`` (instructions): how to fill the sheet and a table of the fields.
-- ``کدها`` (lists, hidden): one column per code list the drop-downs point at; a range
-  rather than an inline list because Excel caps inline lists at 255 characters.
+- ``کدها`` (lists, hidden): two columns per code list — what the drop-down offers (the
+  range it points at; a range rather than an inline list because Excel caps inline
+  lists at 255 characters) and each entry's code — headed by the list's title and
+  «کد» in the template's language, right to left.
 
 Validations cover rows 2 to ``MAX_ROWS + 1``; rows past that are accepted by submissions
 but get no drop-down. Every text written goes through :func:`neutralise_formula`.
@@ -87,6 +89,7 @@ _TEXT: Final[dict[str, _Pair]] = {
     "fields": ("فیلدها", "Fields"),
     "rules": ("قواعد بررسی", "Checks across fields"),
     "notes": ("نکته‌های کاربرد", "Usage notes"),
+    "code": ("کد", "Code"),
 }
 
 _HOW_TO: Final[tuple[_Pair, ...]] = (
@@ -215,11 +218,14 @@ def xlsx_template(
     code_values: Mapping[str, Sequence[CodeValueDocument]],
     *,
     language: TemplateLanguage = "fa",
+    code_list_titles: Mapping[str, tuple[str, str]] | None = None,
 ) -> bytes:
     """The Excel template of a version (see the module docstring for its layout).
 
     ``code_values`` maps each code list the schema uses to its values; deprecated values
-    are left out of the drop-downs. Raises ``ValueError`` if a list is missing.
+    are left out of the drop-downs. ``code_list_titles`` gives each list's (Persian,
+    English) title for the headers; a list without one is headed by the title of the
+    first field that uses it. Raises ``ValueError`` if a list is missing.
     """
     schema = dataset.schema_
     headers = column_headers(schema, language=language)
@@ -237,10 +243,12 @@ def xlsx_template(
     right_to_left = language != "en"
     data.sheet_view.rightToLeft = right_to_left
     guide.sheet_view.rightToLeft = right_to_left
+    lists.sheet_view.rightToLeft = right_to_left
 
-    ranges = _write_lists(lists, schema, code_values, language)
+    titles = _list_titles(schema, code_list_titles or {}, language)
+    ranges = _write_lists(lists, schema, code_values, titles, language)
     _write_data_sheet(data, schema, headers, ranges, language)
-    _write_guide(guide, dataset, language)
+    _write_guide(guide, dataset, titles, language)
 
     title = _pick((dataset.title_fa, dataset.title_en), language)
     workbook.properties.title = f"{title} — {dataset.version}"
@@ -383,28 +391,50 @@ def _prompt(field: SchemaField, language: TemplateLanguage) -> str:
 # -- the code lists ----------------------------------------------------------------------
 
 
+def _list_titles(
+    schema: TableSchema, given: Mapping[str, tuple[str, str]], language: TemplateLanguage
+) -> dict[str, str]:
+    """Each code list's title in the template's language: its own, else the title of
+    the first field that uses it (never the list's id, which a clerk cannot read)."""
+    titles: dict[str, str] = {}
+    for field in schema.fields:
+        slug = field.code_list
+        if slug is not None and slug not in titles:
+            pair = given.get(slug) or (field.title, field.title_en)
+            titles[slug] = _pick(pair, language)
+    return titles
+
+
 def _write_lists(
     sheet: Worksheet,
     schema: TableSchema,
     code_values: Mapping[str, Sequence[CodeValueDocument]],
+    titles: Mapping[str, str],
     language: TemplateLanguage,
 ) -> dict[str, str]:
-    """One column per code list, in order of first use; code list id → range formula."""
+    """Two columns per code list, in order of first use — the drop-down's entries and
+    their codes; code list id → the entries' range formula."""
     ranges: dict[str, str] = {}
-    column = 0
+    column = -1
+    bold = _font(bold=True)
     for field in schema.fields:
         slug = field.code_list
         if slug is None or slug in ranges:
             continue
+        live = [value for value in code_values[slug] if not value.deprecated]
         entries = _list_entries(code_values[slug], language)
         if not entries:
             continue  # every value deprecated: nothing to offer, the prompt still shows
-        column += 1
+        column += 2
         letter = get_column_letter(column)
-        sheet.cell(row=1, column=column, value=slug)
-        for row, entry in enumerate(entries, 2):
+        head = sheet.cell(row=1, column=column, value=neutralise_formula(titles[slug]))
+        code_head = sheet.cell(row=1, column=column + 1, value=_pick(_TEXT["code"], language))
+        head.font = code_head.font = bold
+        for row, (entry, value) in enumerate(zip(entries, live, strict=True), 2):
             sheet.cell(row=row, column=column, value=neutralise_formula(entry))
+            sheet.cell(row=row, column=column + 1, value=neutralise_formula(value.code))
         sheet.column_dimensions[letter].width = 30
+        sheet.column_dimensions[get_column_letter(column + 1)].width = 14
         quoted = "'" + LISTS_SHEET.replace("'", "''") + "'"
         ranges[slug] = f"{quoted}!${letter}$2:${letter}${len(entries) + 1}"
     return ranges
@@ -441,7 +471,12 @@ def _keys(value: CodeValueDocument) -> set[str]:
 # -- the instructions sheet ----------------------------------------------------------------
 
 
-def _write_guide(sheet: Worksheet, dataset: DatasetDocument, language: TemplateLanguage) -> None:
+def _write_guide(
+    sheet: Worksheet,
+    dataset: DatasetDocument,
+    list_titles: Mapping[str, str],
+    language: TemplateLanguage,
+) -> None:
     bold = _font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
     row = 1
@@ -482,7 +517,7 @@ def _write_guide(sheet: Worksheet, dataset: DatasetDocument, language: TemplateL
                 field.title_en,
                 _pick(DARGAH_TYPE_LABELS[field.dargah_type], language),
                 _pick(_TEXT["yes" if field.required else "no"], language),
-                field.code_list,
+                list_titles.get(field.code_list) if field.code_list else None,
                 _range_text(field, language),
                 _description(field, language),
                 field.example,

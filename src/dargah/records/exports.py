@@ -5,6 +5,11 @@ mode) and Parquet (pyarrow, one row group per chunk) are built in a temporary fi
 spills to disk past a few megabytes, then sent in pieces. Text cells of CSV and XLSX go
 through ``neutralise_formula``: values come from institutions, and a cell starting
 with ``=`` must not run when a registrar opens the file.
+
+Two variants: the answer as it is, for programs (field names, codes, ISO dates — the
+API's default), and a ``LabelledTable`` for people, built by the portal (column titles,
+labels, Jalali dates) and written by ``labelled_chunks`` as CSV or as an XLSX sheet
+named in the reader's language, right to left for Persian.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import csv
 import io
 import tempfile
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final, Literal
 
@@ -20,6 +26,8 @@ import orjson
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
 
 from dargah.catalogue.templates import neutralise_formula
 from dargah.records.query import OutputColumn
@@ -126,6 +134,77 @@ def _xlsx(answer: QueryAnswer) -> Iterator[bytes]:
     sheet.sheet_view.rightToLeft = True
     sheet.append([neutralise_formula(name) for name in answer.column_names])
     for row in answer.rows:
+        sheet.append([_text_cell(value) for value in row])
+    spool = tempfile.SpooledTemporaryFile(max_size=_SPILL)  # noqa: SIM115 (closed by the reader)
+    workbook.save(spool)
+    return _spooled_pieces(spool)
+
+
+# -- for people ----------------------------------------------------------------------------
+
+# Characters Excel refuses in a sheet's name, and its length limit.
+_SHEET_FORBIDDEN: Final = str.maketrans(dict.fromkeys("[]:*?/\\", " "))
+_SHEET_MAX: Final = 31
+PeopleFormat = Literal["csv", "xlsx"]
+
+
+@dataclass(frozen=True)
+class LabelledTable:
+    """A table as people read it: titled columns and values already labelled (text,
+    numbers, or None for an empty cell)."""
+
+    sheet_title: str
+    headers: list[str]
+    rows: list[list[Any]]
+    right_to_left: bool
+
+
+def sheet_name(title: str) -> str:
+    """``title`` as a valid Excel sheet name: forbidden characters dropped, 31 at most."""
+    cleaned = " ".join(title.translate(_SHEET_FORBIDDEN).split()).strip("'")
+    return cleaned[:_SHEET_MAX].strip() or "Sheet1"
+
+
+def labelled_chunks(table: LabelledTable, export: PeopleFormat) -> Iterator[bytes]:
+    """``table`` as CSV (UTF-8 with a BOM, for Excel) or a one-sheet XLSX, in pieces;
+    every text cell formula-safe."""
+    if export == "xlsx":
+        return _labelled_xlsx(table)
+    return _labelled_csv(table)
+
+
+def _labelled_csv(table: LabelledTable) -> Iterator[bytes]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write("\ufeff")
+    writer.writerow([neutralise_formula(title) for title in table.headers])
+    for offset in range(0, len(table.rows), CHUNK_ROWS):
+        writer.writerows(
+            [
+                ["" if value is None else _text_cell(value) for value in row]
+                for row in table.rows[offset : offset + CHUNK_ROWS]
+            ]
+        )
+        yield buffer.getvalue().encode("utf-8")
+        buffer.seek(0)
+        buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue().encode("utf-8")
+
+
+def _labelled_xlsx(table: LabelledTable) -> Iterator[bytes]:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(sheet_name(table.sheet_title))
+    sheet.sheet_view.rightToLeft = table.right_to_left
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = []
+    for title in table.headers:
+        cell = WriteOnlyCell(sheet, value=neutralise_formula(title))
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    for row in table.rows:
         sheet.append([_text_cell(value) for value in row])
     spool = tempfile.SpooledTemporaryFile(max_size=_SPILL)  # noqa: SIM115 (closed by the reader)
     workbook.save(spool)

@@ -16,6 +16,7 @@ Pure: builds statements, runs nothing.
 from __future__ import annotations
 
 import base64
+import difflib
 import hashlib
 import json
 import re
@@ -48,7 +49,8 @@ from dargah.access.protection import FieldUse, RowLimits
 from dargah.catalogue.documents import DatasetDocument, version_tuple
 from dargah.catalogue.schema import DargahType, SchemaField
 from dargah.errors import InvalidInput
-from dargah.members.models import Member
+from dargah.members.models import INSTITUTION_TYPE_LABELS, Member
+from dargah.members.provinces import PROVINCES
 from dargah.persian import match_key, normalize, parse_jalali_date
 from dargah.persian.errors import PersianValueError
 from dargah.records.history import state_as_of
@@ -334,6 +336,159 @@ def _coerce(kind: str, value: object) -> object:
             return date.fromisoformat(text)
         return parse_jalali_date(text)
     raise ValueError(f"unknown type {kind}")
+
+
+# -- code-list values ----------------------------------------------------------------------
+#
+# A coded field stores codes (``phd``, ``23``); people type labels («دکتری تخصصی»,
+# «تهران»). A condition's value is read as a code, else as a label or alias in either
+# language (compared by ``match_key``: Arabic ي/ك, digits, ZWNJ and spacing folded) and
+# replaced by its code; a value that is neither is refused with the closest labels, so
+# a typo never answers a silent zero.
+
+_CODED_OPERATORS: Final = frozenset({"=", "!=", "in", "not_in"})
+_SUGGESTIONS: Final = 5
+
+
+@dataclass(frozen=True)
+class CodeChoice:
+    """One value a coded field takes: its code and the labels people know it by."""
+
+    code: str
+    label_fa: str
+    label_en: str
+    aliases: tuple[str, ...] = ()
+
+
+class CodeMatcher:
+    """Reads what people type for a coded field as its code (codes win over labels)."""
+
+    def __init__(self, title_fa: str, title_en: str, choices: Sequence[CodeChoice]) -> None:
+        self.title_fa = title_fa
+        self.title_en = title_en
+        self.choices = tuple(choices)
+        self._codes = {choice.code for choice in self.choices}
+        self._by_key: dict[str, str] = {}
+        for choice in self.choices:
+            self._by_key.setdefault(match_key(choice.code), choice.code)
+        for choice in self.choices:
+            for text in (choice.label_fa, choice.label_en, *choice.aliases):
+                key = match_key(text)
+                if key:
+                    self._by_key.setdefault(key, choice.code)
+
+    def resolve(self, value: object) -> str | None:
+        """The code ``value`` names (a code, a label or an alias), or None."""
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            return None
+        text = normalize(str(value))
+        if text in self._codes:
+            return text
+        return self._by_key.get(match_key(text))
+
+    def close_to(self, value: object, count: int = _SUGGESTIONS) -> list[CodeChoice]:
+        """The choices most like ``value``: labels containing it first, then the most
+        similar spellings (difflib's ratio)."""
+        wanted = match_key(str(value))
+        if not wanted:
+            return []
+        scored: list[tuple[float, int, CodeChoice]] = []
+        for position, choice in enumerate(self.choices):
+            keys = [
+                match_key(text)
+                for text in (choice.code, choice.label_fa, choice.label_en, *choice.aliases)
+            ]
+            keys = [key for key in keys if key]
+            contains = any(wanted in key or key in wanted for key in keys)
+            ratio = max(
+                (difflib.SequenceMatcher(None, wanted, key).ratio() for key in keys), default=0.0
+            )
+            score = 1.0 + ratio if contains else ratio
+            if score >= 0.6:
+                scored.append((-score, position, choice))
+        return [choice for _, _, choice in sorted(scored)[:count]]
+
+
+def resolve_code_values(spec: QuerySpec, matchers: Mapping[str, CodeMatcher]) -> QuerySpec:
+    """``spec`` with every value of a condition on a coded field (``=``, ``!=``, ``in``,
+    ``not in``) replaced by its code; ``value_not_in_codelist`` for a value that is
+    neither a code nor a label of the field's list."""
+    changed = False
+    where: list[Condition] = []
+    for condition in spec.where:
+        matcher = matchers.get(condition.field)
+        if matcher is None or condition.op not in _CODED_OPERATORS:
+            where.append(condition)
+            continue
+        values = condition.value if isinstance(condition.value, list) else [condition.value]
+        codes = []
+        for value in values:
+            code = matcher.resolve(value)
+            if code is None:
+                raise _not_in_codelist(condition.field, value, matcher)
+            codes.append(code)
+        resolved: object = codes if isinstance(condition.value, list) else codes[0]
+        if resolved != condition.value:
+            changed = True
+            condition = condition.model_copy(update={"value": resolved})
+        where.append(condition)
+    return spec.model_copy(update={"where": where}) if changed else spec
+
+
+def _not_in_codelist(field: str, value: object, matcher: CodeMatcher) -> InvalidInput:
+    close = matcher.close_to(value)
+    text = str(value)[:100]
+    if close:
+        listed_fa = "، ".join(f"{choice.label_fa} ({choice.code})" for choice in close)
+        listed_en = ", ".join(f"{choice.label_en} ({choice.code})" for choice in close)
+        hint_fa, hint_en = f" نزدیک‌ترین‌ها: {listed_fa}.", f" Closest: {listed_en}."
+    else:
+        hint_fa = hint_en = ""
+    return InvalidInput(
+        f"«{text}» در فهرست مقادیر «{matcher.title_fa}» نیست؛ کد یا عنوانی از فهرست "
+        f"بنویسید.{hint_fa}",
+        f"'{text}' is not in the list of values of '{matcher.title_en}'; give a code or a "
+        f"label from the list.{hint_en}",
+        code="value_not_in_codelist",
+        details={
+            "field": field,
+            "value": text,
+            "suggestions": [
+                {"code": choice.code, "label_fa": choice.label_fa, "label_en": choice.label_en}
+                for choice in close
+            ],
+        },
+    )
+
+
+def system_code_matchers() -> dict[str, CodeMatcher]:
+    """Matchers of the institution's coded system columns: the province (its official
+    two-digit code, or its name) and the institution type."""
+    provinces = [
+        CodeChoice(province.code, province.name_fa, province.name_en, (province.iso_code,))
+        for province in PROVINCES
+    ]
+    kinds = [CodeChoice(kind.value, fa, en) for kind, (fa, en) in INSTITUTION_TYPE_LABELS.items()]
+    return {
+        PROVINCE: CodeMatcher("استان", "Province", provinces),
+        INSTITUTION_TYPE: CodeMatcher("نوع موسسه", "Institution type", kinds),
+    }
+
+
+def code_matchers(
+    document: DatasetDocument, values: Mapping[str, Sequence[CodeChoice]]
+) -> dict[str, CodeMatcher]:
+    """A matcher for every coded field of ``document`` (``values`` by code list id) and
+    for the system columns the data set does not redefine."""
+    found = {
+        name: matcher
+        for name, matcher in system_code_matchers().items()
+        if name not in document.schema_.field_names
+    }
+    for item in document.schema_.fields:
+        if item.code_list is not None and item.code_list in values:
+            found[item.name] = CodeMatcher(item.title, item.title_en, values[item.code_list])
+    return found
 
 
 # -- the cursor -------------------------------------------------------------------------

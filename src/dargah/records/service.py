@@ -19,7 +19,7 @@ is handed back.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -36,6 +36,7 @@ from dargah.access.suppression import Cell, suppress
 from dargah.audit.events import AuditAction
 from dargah.audit.group import GroupCommit
 from dargah.audit.service import draft, record
+from dargah.catalogue import codelists
 from dargah.catalogue import service as catalogue
 from dargah.catalogue.documents import DatasetDocument, version_tuple
 from dargah.db.base import utcnow
@@ -47,21 +48,32 @@ from dargah.records.query import (
     MAX_GROUPS,
     QUERYABLE_SYSTEM_FIELDS,
     SYSTEM_FIELDS,
+    CodeChoice,
+    CodeMatcher,
     CompiledQuery,
     OutputColumn,
     QuerySpec,
+    code_matchers,
     compile_query,
     decode_cursor,
     encode_cursor,
     query_shape,
     rebind,
+    resolve_code_values,
     rollup_for,
 )
 from dargah.records.rollups import Rollup
 
 SUPPRESSED: Final = "_suppressed"
 # What a cached active version and a cached grant are read from.
-VERSION_TABLES: Final = ("datasets", "dataset_versions", "hq_units")
+VERSION_TABLES: Final = (
+    "datasets",
+    "dataset_versions",
+    "hq_units",
+    "code_lists",
+    "code_list_versions",
+    "code_values",
+)
 GRANT_TABLES: Final = ("grants", "members", "hq_units")
 _STATEMENTS_MAX: Final = 1024
 
@@ -94,6 +106,8 @@ class ActiveVersion:
     schema_hash: str
     field_names: tuple[str, ...]
     personal: frozenset[str]
+    # Coded fields (and system columns) by name: a filter's label is read as its code.
+    codes: Mapping[str, CodeMatcher] = field(default_factory=dict)
 
     @property
     def slug(self) -> str:
@@ -114,11 +128,19 @@ def active_version(session: Session, slug: str) -> ActiveVersion:
         )
     document = catalogue.as_document(dataset, version)
     fields = document.schema_.fields
+    choices = {
+        slug: [
+            CodeChoice(value.code, value.label_fa, value.label_en, tuple(value.aliases))
+            for value in codelists.active_values(session, slug)
+        ]
+        for slug in sorted(document.schema_.code_lists)
+    }
     return ActiveVersion(
         document=document,
         schema_hash=version.schema_hash,
         field_names=tuple(item.name for item in fields),
         personal=frozenset(item.name for item in fields if item.sensitivity.is_personal),
+        codes=code_matchers(document, choices),
     )
 
 
@@ -296,6 +318,7 @@ def _answer(
     statements: QueryServer | None = None,
 ) -> tuple[QueryAnswer, dict[str, Any]]:
     """Check, compile, read and shape one page; with the terms of its audit entry."""
+    spec = resolve_code_values(spec, active.codes)
     document = active.document
     slug = active.slug
     if spec.select is None and not spec.is_aggregate:

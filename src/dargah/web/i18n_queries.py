@@ -42,6 +42,14 @@ QUERY_MESSAGES: Final[dict[str, dict[str, str]]] = {
         "q.field": "فیلد",
         "q.operator": "عملگر",
         "q.value": "مقدار",
+        "dl.code_of": "کد {title}",
+        "dl.iso_of": "{title} (میلادی)",
+        "dl.count": "تعداد",
+        "dl.machine": "برای برنامه‌ها: نام فیلدها، کدها و تاریخ میلادی",
+        "q.picker_help": (
+            "برای فیلدهای دارای فهرست، مقدار را از فهرست برگزینید یا عنوان یا کد آن را "
+            "بنویسید؛ چند مقدار را با «،» جدا کنید."
+        ),
         "q.op.=": "برابر با",
         "q.op.!=": "نابرابر با",
         "q.op.<": "کمتر از",
@@ -215,6 +223,14 @@ QUERY_MESSAGES: Final[dict[str, dict[str, str]]] = {
         "q.field": "Field",
         "q.operator": "Operator",
         "q.value": "Value",
+        "dl.code_of": "{title} (code)",
+        "dl.iso_of": "{title} (ISO)",
+        "dl.count": "Count",
+        "dl.machine": "For programs: field names, codes and ISO dates",
+        "q.picker_help": (
+            "For fields with a list, pick the value from the list or type its label or "
+            "code; separate several values with commas."
+        ),
         "q.op.=": "equals",
         "q.op.!=": "does not equal",
         "q.op.<": "less than",

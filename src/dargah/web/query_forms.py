@@ -12,26 +12,29 @@ the template: no script and no third-party library, so it works on an intranet.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any, Final
 
 from pydantic import ValidationError
 
+from dargah.access.grants import expiry_of_day
 from dargah.access.protection import Access
-from dargah.catalogue.documents import DatasetDocument
+from dargah.catalogue.documents import CodeValueDocument, DatasetDocument
 from dargah.errors import InvalidInput
-from dargah.persian import TEHRAN, normalize, to_persian_digits
+from dargah.persian import match_key, normalize, to_persian_digits
 from dargah.records.query import (
     MAX_ROWS,
     PERIOD_PATTERN,
     QUERYABLE_SYSTEM_FIELDS,
+    CodeChoice,
     QuerySpec,
     coerce_value,
+    system_code_matchers,
 )
 from dargah.records.service import SUPPRESSED, QueryAnswer
-from dargah.web.i18n import Language, format_date, format_number, translate
+from dargah.web.i18n import Language, format_date, format_number, sort_key, translate
 
 OPERATORS: Final = (
     "=",
@@ -97,6 +100,57 @@ def field_choices(
             )
         )
     return choices
+
+
+@dataclass(frozen=True)
+class PickerOption:
+    """One value a coded field's picker offers: what fills the box and the code beside.
+
+    The box is filled with the label in the page's language — what the person reads —
+    and the query reads a label as its code (``records.query.resolve_code_values``);
+    a label two values share is offered as the code itself, so a pick is never
+    ambiguous.
+    """
+
+    value: str
+    code: str
+
+
+def code_pickers(
+    document: DatasetDocument,
+    code_values: Mapping[str, Sequence[CodeValueDocument]],
+    choices: Sequence[FieldChoice],
+    language: Language,
+) -> dict[str, list[PickerOption]]:
+    """The picker options of every usable coded field among ``choices`` (the data
+    set's code-list fields, the province and the institution type), sorted by label."""
+    lists: dict[str, list[CodeChoice]] = {
+        name: list(matcher.choices) for name, matcher in system_code_matchers().items()
+    }
+    for item in document.schema_.fields:
+        if item.code_list is not None and item.code_list in code_values:
+            lists[item.name] = [
+                CodeChoice(value.code, value.label_fa, value.label_en, tuple(value.aliases))
+                for value in code_values[item.code_list]
+                if not value.deprecated
+            ]
+    pickers: dict[str, list[PickerOption]] = {}
+    for choice in choices:
+        if not choice.usable or choice.name not in lists:
+            continue
+        if choice.system and choice.name in document.schema_.field_names:
+            continue
+        values = lists[choice.name]
+        shown = [item.label_fa if language == "fa" else item.label_en for item in values]
+        counts: dict[str, int] = {}
+        for text in shown:
+            counts[match_key(text)] = counts.get(match_key(text), 0) + 1
+        options = [
+            PickerOption(text if counts[match_key(text)] == 1 else item.code, item.code)
+            for item, text in zip(values, shown, strict=True)
+        ]
+        pickers[choice.name] = sorted(options, key=lambda option: sort_key(option.value, language))
+    return pickers
 
 
 @dataclass
@@ -174,20 +228,23 @@ def _invalid(message_fa: str, message_en: str, code: str | None = None) -> Inval
     return InvalidInput(message_fa, message_en, code="query_form_invalid" if code is None else code)
 
 
-def _condition(row: dict[str, str], number: int) -> dict[str, Any]:
+def _condition(
+    row: dict[str, str], number: int, titles: Mapping[str, str] | None = None
+) -> dict[str, Any]:
     op = row["op"]
     if op not in OPERATORS:
         raise _invalid(
-            f"عملگر شرط {number} از گزینه‌های فرم نیست.",
+            f"عملگر شرط {to_persian_digits(str(number))} از گزینه‌های فرم نیست.",
             f"The operator of condition {number} is not one of the form's choices.",
         )
     if op in _NO_VALUE:
         return {"field": row["field"], "op": op}
     value = row["value"]
+    named = (titles or {}).get(row["field"], row["field"])
     if not value:
         raise _invalid(
-            f"شرط {number} ({row['field']}) مقدار ندارد.",
-            f"Condition {number} ({row['field']}) has no value.",
+            f"شرط {to_persian_digits(str(number))} ({named}) مقدار ندارد.",
+            f"Condition {number} ({named}) has no value.",
         )
     if op in _LISTED:
         return {"field": row["field"], "op": op, "value": [v for v in _SPLIT.split(value) if v]}
@@ -201,7 +258,7 @@ def end_of_day(text: str, *, field: str) -> datetime:
         raise InvalidInput(
             f"تاریخ «{text}» خوانا نیست.", f"The date '{text}' cannot be read.", code="date_invalid"
         )
-    return datetime.combine(day + timedelta(days=1), time(), tzinfo=TEHRAN).astimezone(UTC)
+    return expiry_of_day(day)
 
 
 def _as_of(text: str) -> str | None:
@@ -218,15 +275,17 @@ def _limit(text: str) -> int:
     value = normalize(text).strip()
     if not value.isdigit() or not 1 <= int(value) <= MAX_ROWS:
         raise _invalid(
-            f"شمار سطرها باید عددی از ۱ تا {MAX_ROWS} باشد.",
+            f"شمار سطرها باید عددی از ۱ تا {format_number(MAX_ROWS, 'fa')} باشد.",
             f"The number of rows must be a number from 1 to {MAX_ROWS}.",
         )
     return int(value)
 
 
-def to_spec(form: QueryForm, *, export: bool = False) -> QuerySpec:
+def to_spec(
+    form: QueryForm, *, export: bool = False, titles: Mapping[str, str] | None = None
+) -> QuerySpec:
     """The query the form describes; ``export`` reads from the start, as many rows as a
-    page may hold."""
+    page may hold; ``titles`` name the fields in messages."""
     if len(normalize(form.purpose).strip()) < 3:
         raise _invalid(
             "هدف استفاده را بنویسید (دست‌کم سه نویسه)؛ در گزارش ممیزی ثبت می‌شود.",
@@ -237,7 +296,7 @@ def to_spec(form: QueryForm, *, export: bool = False) -> QuerySpec:
     for number, row in enumerate(form.aggregates, start=1):
         if row["fn"] not in FUNCTIONS:
             raise _invalid(
-                f"تابع تجمیعی {number} از گزینه‌های فرم نیست.",
+                f"تابع تجمیعی {to_persian_digits(str(number))} از گزینه‌های فرم نیست.",
                 f"Aggregate {number} is not one of the form's functions.",
             )
         if row["fn"] == "count" and not row["field"]:
@@ -250,7 +309,7 @@ def to_spec(form: QueryForm, *, export: bool = False) -> QuerySpec:
     if form.group_by and not aggregates:
         aggregates = [{"fn": "count"}]
     body: dict[str, Any] = {
-        "where": [_condition(row, n) for n, row in enumerate(form.filters, start=1)],
+        "where": [_condition(row, n, titles) for n, row in enumerate(form.filters, start=1)],
         "group_by": form.group_by,
         "aggregates": aggregates,
         "order_by": (
@@ -385,6 +444,16 @@ def present(
     if answer.aggregate and 0 < groups < len(shown) and answer.rows:
         chart = _chart(answer, groups, flag, headers, language, labels)
     return Table(headers=headers, rows=rows, chart=chart)
+
+
+def column_headers(answer: QueryAnswer, titles: dict[str, str], language: Language) -> list[str]:
+    """The titles of the answer's shown columns (the withheld flag is not shown)."""
+    return [_header(c.name, titles, language) for c in answer.columns if c.name != SUPPRESSED]
+
+
+def group_count(answer: QueryAnswer, titles: dict[str, str]) -> int:
+    """How many leading columns of ``answer`` are groups."""
+    return _group_count(answer, titles)
 
 
 def _group_count(answer: QueryAnswer, titles: dict[str, str]) -> int:

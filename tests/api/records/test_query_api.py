@@ -402,3 +402,49 @@ def test_bad_input_gets_problems_not_500(client: TestClient, world: World) -> No
     assert _query(client, world.consumer, {}, format="pdf").json()["code"] == "format_unsupported"
     no_purpose = client.post(URL, json={}, headers=_headers(world.consumer))
     assert no_purpose.status_code == 422
+
+
+def test_a_coded_field_is_filtered_by_its_label_and_a_stranger_value_is_refused(
+    client: TestClient, world: World
+) -> None:
+    _grant(client, world)
+    count = {"aggregates": [{"fn": "count"}]}
+
+    by_code = _query(
+        client,
+        world.consumer,
+        {**count, "where": [{"field": "degree_level", "op": "=", "value": "bachelor"}]},
+    )
+    by_label = _query(
+        client,
+        world.consumer,
+        {**count, "where": [{"field": "degree_level", "op": "=", "value": "كارشناسي"}]},
+    )
+    listed = _query(
+        client,
+        world.consumer,
+        {**count, "where": [{"field": "degree_level", "op": "in", "value": ["لیسانس", "Master"]}]},
+    )
+    province = _query(
+        client,
+        world.consumer,
+        {**count, "where": [{"field": "province", "op": "=", "value": "تهران"}]},
+    )
+    stranger = _query(
+        client,
+        world.consumer,
+        {**count, "where": [{"field": "degree_level", "op": "=", "value": "دکتری تخصصیی"}]},
+    )
+
+    assert by_code.json()["rows"][0]["count"] == 10
+    # Arabic ي/ك in the label, an alias, an English label and a province name all work.
+    assert by_label.json()["rows"][0]["count"] == 10, by_label.text
+    assert listed.json()["rows"][0]["count"] == 12, listed.text
+    assert province.json()["rows"][0]["count"] == 12, province.text
+    assert stranger.status_code == 422
+    problem = stranger.json()
+    assert problem["code"] == "value_not_in_codelist"
+    assert problem["details"]["field"] == "degree_level"
+    assert problem["details"]["suggestions"][0]["code"] == "phd"
+    assert "دکتری تخصصی (phd)" in problem["message_fa"]
+    assert "PhD (phd)" in problem["message_en"]

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from dargah.access.policy import Role, cli_principal
 from dargah.catalogue import service, templates
-from dargah.catalogue.documents import Domain
+from dargah.catalogue.documents import DatasetDocument, Domain
 from dargah.catalogue.evolution import ChangeKind
 from dargah.catalogue.schema import RuleSeverity, Sensitivity
 from dargah.members import service as members
@@ -340,6 +340,7 @@ def test_draft_submit_and_approve_by_the_owner(
     _log_in_as(client, owner)
     queue = client.get("/catalogue/approvals")
     assert f'href="{STUDENTS}?version=1.1"' in queue.text
+    assert "<bdi>کاربر آزمایشی</bdi>" in queue.text  # who submitted it, by full name
     assert "در انتظار تصمیم شما: ۱" in client.get("/catalogue").text
     owner_csrf = _csrf_of(client, f"{STUDENTS}?version=1.1")
     approved = client.post(
@@ -551,3 +552,46 @@ def test_every_label_the_templates_build_from_values_exists() -> None:
     keys |= {"cat.cl.status.active", "cat.cl.status.superseded"}
     for language in ("fa", "en"):
         assert keys - set(i18n.MESSAGES[language]) == set(), language
+
+
+def test_the_dictionary_says_types_constraints_and_people_in_words(
+    client: TestClient, session: Session, actor: MakeActor
+) -> None:
+    city = {
+        "name": "city_name",
+        "title": "نام شهر",
+        "dargah:titleEn": "City name",
+        "type": "string",
+        "dargah:type": "persian_text",
+        "constraints": {"maxLength": 20},
+    }
+    document = dataset_document(slug="test_cities").model_copy(
+        update={
+            "schema_": DatasetDocument.model_validate(
+                {
+                    **dataset_document().model_dump(by_alias=True),
+                    "schema": schema_with(extra_fields=[city], rules_prefix="test_cities"),
+                }
+            ).schema_
+        }
+    )
+    service.sync_builtin(
+        session,
+        principal=cli_principal("root"),
+        code_list_documents=[LEVELS],
+        dataset_documents=[document],
+    )
+    _log_in_as(client, actor(Role.INSTITUTION))
+    client.cookies.set(i18n.LANGUAGE_COOKIE, "fa")
+
+    page = client.get("/catalogue/datasets/test_cities")
+
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.text))
+    assert "حداکثر ۲۰ نویسه" in text
+    assert "maxLength" not in text
+    assert "(متن)" in text  # the storage type in words
+    assert " string " not in text
+    assert "مقایسهٔ دو فیلد" in text  # the rule's kind, not "compare"
+    assert "خط فرمان (root)" in text
+    assert "cli:root" not in text
+    assert "شماره دانشجویی" in text  # the natural key by its title

@@ -10,12 +10,13 @@ import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -27,6 +28,7 @@ from dargah.audit.models import AuditEntry
 from dargah.config import Settings
 from dargah.db.session import Database
 from dargah.members import service as members
+from dargah.persian import TEHRAN, format_jalali
 from support.factories import Actor, make_hq_unit, make_institution
 from support.queries import SLUG, load, row, sync_people
 
@@ -114,7 +116,10 @@ def test_the_builder_offers_only_granted_fields_with_personal_ones_marked(
     assert 'value="full_name"' not in page.text  # not in the grant
     assert 'value="gpa"' not in page.text
     # national_id is granted but personal: offered as a column, marked, never as a filter.
-    assert re.search(r'name="select" value="national_id"[^>]*>\s*National id', page.text)
+    assert re.search(
+        r'name="select" value="national_id"[^>]*>\s*<span title="national_id">National id',
+        page.text,
+    )
     assert "tag--masked" in page.text
     filters = re.search(r'name="where_field_0">(.*?)</select>', page.text, re.S)
     assert filters is not None
@@ -232,7 +237,7 @@ def test_the_same_query_downloads_in_every_format(client: TestClient, world: Wor
         "limit": "1",  # the page size of the screen; a download reads the whole answer
     }
 
-    answer = client.post(f"{URL}/export", data={**data, "export": "csv"})
+    answer = client.post(f"{URL}/export", data={**data, "export": "csv", "variant": "machine"})
 
     assert answer.status_code == 200
     assert answer.headers["content-type"].startswith("text/csv")
@@ -475,3 +480,173 @@ def test_a_request_form_with_mistakes_comes_back_with_messages(
     assert 'id="form-errors"' in page.text
     assert shown in page.text
     assert "بند ۳ آیین‌نامه تبادل داده" in page.text  # what was typed is kept
+
+
+def _text(html: str) -> str:
+    """The page's visible text (tags and attributes dropped)."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_a_grant_entered_until_a_day_is_shown_until_that_day(
+    client: TestClient, world: World, session: Session
+) -> None:
+    # The date typed in Persian digits on the request form…
+    _as(client, world.outsider, "fa")
+    assert _ask(client, expires_at="۱۴۰۶/۰۶/۳۱").status_code == 303
+    request = session.scalars(select(GrantRequest).order_by(GrantRequest.id.desc())).first()
+    assert request is not None
+    # …is stored as the end of that day in Tehran (the next midnight there)…
+    tehran = request.expires_at.astimezone(TEHRAN)
+    assert (tehran.year, tehran.month, tehran.day, tehran.hour) == (2027, 9, 23, 0)
+    # …and shown back as that day, on the requester's page…
+    mine = _text(client.get("/grants").text)
+    assert "۱۴۰۶/۰۶/۳۱" in mine
+    assert "۱۴۰۶/۰۷/۰۱" not in mine
+    # …on the owner's page of requests to decide, and on the grant once approved.
+    _as(client, world.owner, "fa")
+    waiting = client.get("/grants")
+    assert "۱۴۰۶/۰۶/۳۱" in _text(waiting.text)
+    token = _CSRF.search(waiting.text)
+    assert token is not None
+    approved = client.post(
+        f"/grant-requests/{request.id}/approve",
+        data={"csrf_token": token.group(1), "expires_at": "۱۴۰۶/۰۶/۳۱"},
+        follow_redirects=False,
+    )
+    assert approved.status_code == 303
+    given = _text(client.get("/grants").text)
+    assert "۱۴۰۶/۰۶/۳۱" in given
+    assert "۱۴۰۶/۰۷/۰۱" not in given
+    _as(client, world.outsider, "en")
+    assert "2027-09-22" in _text(client.get("/queries").text)
+
+
+def test_the_grant_pages_show_labels_not_codes(client: TestClient, world: World) -> None:
+    _as(client, world.outsider, "fa")
+    assert _ask(client).status_code == 303
+    _as(client, world.owner, "fa")
+
+    html = client.get("/grants").text
+    page = _text(html)
+
+    # Fields by their catalogue titles, the province by its name, the asker by name.
+    assert re.search(r"فیلدها: مقطع ?، جنسیت", page)
+    assert "degree_level" not in page
+    assert "تهران" in page
+    assert "استان‌ها ۲۳" not in page
+    assert "<bdi>کاربر آزمایشی</bdi>" in html  # the asker's full name, not their username
+    assert world.outsider.principal.name not in page
+    assert "webconsumer" not in page  # the consumer by its name, not its code
+
+
+def test_a_coded_field_offers_a_picker_of_labels_and_reads_a_typed_label(
+    client: TestClient, world: World
+) -> None:
+    _as(client, world.consumer, "fa")
+
+    page = client.get(URL)
+    picked = _run(
+        client,
+        {
+            "where_field_0": "degree_level",
+            "where_op_0": "=",
+            "where_value_0": "کارشناسي",  # Arabic yeh, as a keyboard may type it
+            "count": "on",
+        },
+    )
+    stranger = _run(
+        client,
+        {
+            "where_field_0": "degree_level",
+            "where_op_0": "=",
+            "where_value_0": "دکتری",
+            "count": "on",
+        },
+    )
+
+    # One searchable list per coded field, labels in the page's language (numeric codes
+    # beside them, which clerks use; word codes such as "phd" are not shown).
+    listed = re.search(r'<datalist id="codes-degree_level">(.*?)</datalist>', page.text, re.S)
+    assert listed is not None
+    assert '<option value="دکتری تخصصی"></option>' in listed.group(1)
+    assert '<option value="کارشناسی"></option>' in listed.group(1)
+    assert "phd" not in listed.group(1)
+    provinces = re.search(r'<datalist id="codes-province">(.*?)</datalist>', page.text, re.S)
+    assert provinces is not None
+    assert '<option value="تهران">23</option>' in provinces.group(1)
+    assert "data-field-select=" in page.text
+    assert "js/queries.js" in page.text
+    assert client.get("/static/js/queries.js").status_code == 200
+    # The typed label is read as its code: ten bachelors in Tehran.
+    assert picked.status_code == 200, picked.text[:2000]
+    assert "<bdi>۱۰</bdi>" in picked.text
+    assert 'list="codes-degree_level"' in picked.text  # the row keeps its picker
+    # A value outside the list is an error naming the closest values, never zero rows.
+    assert stranger.status_code == 422
+    assert "value_not_in_codelist" in stranger.text
+    assert "دکتری تخصصی (phd)" in stranger.text
+
+
+def test_downloads_for_people_carry_titles_labels_and_jalali_dates(
+    client: TestClient, world: World, session: Session
+) -> None:
+    dated = _grant(
+        session,
+        world.owner,
+        "webconsumer",
+        fields=["student_number", "gender", "degree_level", "entry_date"],
+    )
+    _as(client, world.consumer, "fa")
+    data = {"csrf_token": _csrf(client), "purpose": PURPOSE, "grant": str(dated)}
+    grouped = {**data, "group_by": ["province", "gender"]}
+
+    workbook = client.post(f"{URL}/export", data={**grouped, "export": "xlsx"})
+    table = client.post(f"{URL}/export", data={**grouped, "export": "csv"})
+    rows_file = client.post(
+        f"{URL}/export",
+        data={
+            **data,
+            "select": ["student_number", "degree_level", "entry_date"],
+            "export": "xlsx",
+        },
+    )
+    machine = client.post(f"{URL}/export", data={**grouped, "export": "xlsx", "variant": "machine"})
+
+    assert workbook.status_code == 200, workbook.text[:2000]
+    [sheet] = load_workbook(io.BytesIO(workbook.content)).worksheets
+    assert sheet.title == "افراد آزمایشی"  # the data set's Persian title
+    assert sheet.sheet_view.rightToLeft
+    head, *body = list(sheet.iter_rows(values_only=True))
+    assert list(head) == ["استان موسسه", "کد استان موسسه", "جنسیت", "شمار"]
+    assert sorted(body) == [("تهران", "23", "f", 7), ("تهران", "23", "m", 5)]
+    text = table.content.decode("utf-8-sig")
+    assert text.splitlines()[0] == "استان موسسه,کد استان موسسه,جنسیت,شمار"
+    assert "_suppressed" not in text
+    [rows_sheet] = load_workbook(io.BytesIO(rows_file.content)).worksheets
+    rows_head, first, *_ = list(rows_sheet.iter_rows(values_only=True))
+    assert list(rows_head) == [
+        "شماره دانشجویی",
+        "مقطع",
+        "کد مقطع",
+        "تاریخ ورود",
+        "تاریخ ورود (میلادی)",
+    ]
+    assert first[3].startswith("۱۴")  # Jalali, in Persian digits
+    # The ISO date beside is the same day.
+    assert format_jalali(date.fromisoformat(first[4]), persian_digits=True) == first[3]
+    # For programs: field names, codes, the sheet as before.
+    [raw] = load_workbook(io.BytesIO(machine.content)).worksheets
+    raw_head, *raw_body = list(raw.iter_rows(values_only=True))
+    assert list(raw_head)[:3] == ["province", "gender", "count"]
+    assert {row[0] for row in raw_body} == {"23"}
+
+
+def test_a_condition_without_a_value_is_named_by_its_fields_title(
+    client: TestClient, world: World
+) -> None:
+    _as(client, world.consumer, "fa")
+
+    page = _run(client, {"where_field_0": "credits", "where_op_0": ">=", "where_value_0": ""})
+
+    assert page.status_code == 422
+    assert "شرط ۱ (واحد) مقدار ندارد." in page.text  # the title, in Persian digits

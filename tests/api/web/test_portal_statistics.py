@@ -139,7 +139,7 @@ def test_the_csv_download_is_a_form_post_with_the_token(client: TestClient, hq_u
 
     download = client.post(
         "/statistics/students-by-province/export",
-        data={"csrf_token": token.group(1), "period": "1403-1"},
+        data={"csrf_token": token.group(1), "period": "1403-1", "variant": "machine"},
     )
 
     assert download.status_code == 200
@@ -154,7 +154,12 @@ def test_the_csv_download_is_a_form_post_with_the_token(client: TestClient, hq_u
 
     workbook = client.post(
         "/statistics/students-by-province/export",
-        data={"csrf_token": token.group(1), "period": "1403-1", "format": "xlsx"},
+        data={
+            "csrf_token": token.group(1),
+            "period": "1403-1",
+            "format": "xlsx",
+            "variant": "machine",
+        },
     )
     assert workbook.status_code == 200
     assert workbook.headers["content-type"].startswith("application/vnd.openxmlformats")
@@ -184,3 +189,33 @@ def test_people_without_access_are_refused_and_see_no_link(
     assert NAV_LINK not in client.get("/").text
     _as(client, hq_user)
     assert NAV_LINK in client.get("/").text
+
+
+def test_the_download_for_people_is_labelled_in_persian_right_to_left(
+    client: TestClient, hq_user: Actor
+) -> None:
+    _as(client, hq_user, "fa")
+    token = _CSRF.search(client.get("/statistics").text)
+    assert token is not None
+    data = {"csrf_token": token.group(1), "period": "1403-1"}
+
+    workbook = client.post(
+        "/statistics/students-by-province/export", data={**data, "format": "xlsx"}
+    )
+    table = client.post("/statistics/students-by-province/export", data=data)
+
+    assert workbook.status_code == 200
+    book = load_workbook(io.BytesIO(workbook.content))
+    [sheet] = book.worksheets
+    assert sheet.title.startswith("دانشجویان")  # the pivot's Persian title, not "data"
+    assert sheet.sheet_view.rightToLeft
+    rows = list(sheet.iter_rows(values_only=True))
+    assert list(rows[0]) == ["استان موسسه", "کد استان موسسه", "تعداد"]
+    assert [row[0] for row in rows[1:]] == ["تهران", "آذربایجان شرقی", "فارس"]
+    assert rows[1][1] == "23"
+    assert isinstance(rows[1][2], int)  # a number Excel can sum
+    assert rows[2][2] == "پنهان"  # a small cell says it is withheld
+    text = table.content.decode("utf-8-sig")
+    assert text.splitlines()[0] == "استان موسسه,کد استان موسسه,تعداد"
+    assert "province_fa" not in text
+    assert "suppressed" not in text

@@ -232,7 +232,7 @@ def test_instructions_sheet_describes_every_field_and_rule() -> None:
     credits = table[4]
     assert credits[1:6] == ["واحد گذرانده", "Credits passed", "عدد صحیح", "خیر", None]
     assert credits[6] == "از ۰ تا ۴۰۰"
-    assert table[2][5] == "test_levels"
+    assert table[2][5] == "مقطع تحصیلی"  # the code list by name, not its id
     assert "R.test_students.1" in texts
 
 
@@ -312,3 +312,25 @@ def test_csv_template_headers_follow_the_language(language: Any, first: str) -> 
     header = csv_template(_document(), language=language).decode("utf-8-sig").splitlines()
     assert header[0].split(",")[0] == first
     assert len(header) == 1
+
+
+def test_the_code_sheet_is_headed_in_the_templates_language_with_codes_beside() -> None:
+    titled = {"test_levels": ("مقاطع تحصیلی", "Degree levels")}
+    workbook = _open(xlsx_template(_document(), CODE_VALUES, code_list_titles=titled))
+    lists = workbook[LISTS_SHEET]
+
+    assert lists.sheet_view.rightToLeft
+    assert [lists["A1"].value, lists["B1"].value] == ["مقاطع تحصیلی", "کد"]
+    assert [lists["A2"].value, lists["B2"].value] == ["کارشناسی", "bachelor"]
+    english = _open(xlsx_template(_document(), CODE_VALUES, code_list_titles=titled, language="en"))
+    assert [english[LISTS_SHEET]["A1"].value, english[LISTS_SHEET]["B1"].value] == [
+        "Degree levels",
+        "Code",
+    ]
+    # Without the list's own title, the field that uses it names it — never its id.
+    untitled = _open(xlsx_template(_document(), CODE_VALUES))[LISTS_SHEET]
+    assert untitled["A1"].value == "مقطع تحصیلی"
+    guide = _open(xlsx_template(_document(), CODE_VALUES, code_list_titles=titled))[GUIDE_SHEET]
+    cells = {cell.value for row in guide.iter_rows() for cell in row}
+    assert "مقاطع تحصیلی" in cells
+    assert "test_levels" not in cells

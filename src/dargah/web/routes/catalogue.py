@@ -43,6 +43,14 @@ from dargah.web import catalogue_forms as cf
 from dargah.web.deps import FormFields, PortalUser, require_form, require_page
 from dargah.web.forms import Choices, FormErrors
 from dargah.web.i18n import Language
+from dargah.web.labels import (
+    actor_label,
+    constraint_words,
+    field_titles,
+    people_names,
+    rule_kind_label,
+    type_label,
+)
 from dargah.web.templating import language_of, render
 
 router = APIRouter(include_in_schema=False)
@@ -220,10 +228,17 @@ def browse(request: Request, session: SessionDep, user: CanRead) -> Response:
 @router.get("/catalogue/approvals")
 def approvals(request: Request, session: SessionDep, user: CanApprove) -> Response:
     """Versions waiting for the decision of the person's HQ unit (all, for admins)."""
+    versions = _awaiting(session, user.principal)
+    language = language_of(request)
+    people = people_names(session, [v.submitted_by or v.created_by for v in versions])
     return render(
         request,
         "catalogue/approvals.html",
-        {"versions": _awaiting(session, user.principal), "labels": _LABELS},
+        {
+            "versions": versions,
+            "labels": _LABELS,
+            "actor": lambda name: actor_label(name, language, people),
+        },
     )
 
 
@@ -264,11 +279,29 @@ def _dataset_page(
         "values": values or {},
         "labels": _LABELS,
         "template_languages": templates.LANGUAGES,
+        **_words(session, dataset, shown, language_of(request)),
     }
     failed = bool(errors.fields or errors.general)
     return render(
         request, "catalogue/dataset.html", context, status_code=errors.status if failed else 200
     )
+
+
+def _words(
+    session: Session, dataset: Dataset, shown: DatasetVersion | None, language: Language
+) -> dict[str, Any]:
+    """Words for the data set page's codes: field titles, types, constraints, rule
+    kinds and the people who made and decided versions (web/labels.py)."""
+    actors = [name for item in dataset.versions for name in (item.created_by, item.decided_by)]
+    people = people_names(session, [name for name in actors if name])
+    titles = field_titles(service.schema_of(shown).fields, language) if shown else {}
+    return {
+        "field_titles": titles,
+        "actor": lambda name: actor_label(name, language, people),
+        "type_words": lambda kind: type_label(kind, language),
+        "constraint_words": lambda given: constraint_words(given, language),
+        "rule_kind": lambda kind: rule_kind_label(kind, language),
+    }
 
 
 @router.get("/catalogue/datasets/{slug}")

@@ -35,6 +35,14 @@ from dargah.web.grant_forms import (
     request_values,
 )
 from dargah.web.i18n import Language, sort_key
+from dargah.web.labels import (
+    actor_label,
+    field_titles,
+    institution_names,
+    institution_type_label,
+    people_names,
+    province_label,
+)
 from dargah.web.routes.queries import FormItems
 from dargah.web.templating import language_of, render
 
@@ -92,6 +100,7 @@ def _overview(
     mine = [item for item in all_requests if _held(session, principal, item)]
     notice = request.query_params.get("notice")
     context = {
+        **_labels(session, datasets, [*all_grants, *all_requests], language_of(request)),
         "held": held,
         "given": given,
         "others": others,
@@ -104,6 +113,43 @@ def _overview(
         "error": error,
     }
     return render(request, "grants/list.html", context, status_code=status_code)
+
+
+def _labels(
+    session: Session,
+    datasets: dict[str, Dataset],
+    items: list[Grant | GrantRequest],
+    language: Language,
+) -> dict[str, Any]:
+    """What the grant pages show instead of codes: field titles by data set, the names
+    of the institutions in scopes and of the people who asked and decided."""
+    titles: dict[str, dict[str, str]] = {}
+    with atomic(session):
+        for slug, dataset in datasets.items():
+            version = catalogue.active_version(dataset)
+            if version is not None:
+                titles[slug] = field_titles(catalogue.schema_of(version).fields, language)
+        ids = {number for item in items for number in item.institution_ids or ()}
+        institutions = institution_names(session, ids, language)
+        actors = [
+            name
+            for item in items
+            for name in (
+                item.created_by,
+                getattr(item, "decided_by", None),
+                getattr(item, "revoked_by", None),
+            )
+            if name
+        ]
+        people = people_names(session, actors)
+    return {
+        "field_titles": titles,
+        "institution_names": institutions,
+        "actor": lambda name: actor_label(name, language, people),
+        "province": lambda code: province_label(code, language),
+        "institution_type": lambda code: institution_type_label(code, language),
+        "last_day": grants.last_valid_day,
+    }
 
 
 @router.get("/grants")

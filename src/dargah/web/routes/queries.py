@@ -36,14 +36,19 @@ from dargah.records import exports, service
 from dargah.records.exports import MEDIA_TYPES, ExportFormat
 from dargah.records.query import INSTITUTION, INSTITUTION_TYPE, MAX_ROWS, PROVINCE
 from dargah.web.deps import PortalUser, require_form, require_page
+from dargah.web.downloads import answer_table, variant_of
 from dargah.web.i18n import Language, display_name, label
 from dargah.web.query_forms import (
     FUNCTIONS,
     OPERATORS,
     FieldChoice,
     Labels,
+    PickerOption,
     QueryForm,
+    code_pickers,
+    column_headers,
     field_choices,
+    group_count,
     present,
     read_form,
     to_spec,
@@ -106,7 +111,11 @@ def list_queryable(request: Request, session: SessionDep, user: CanQuery) -> Res
         for grant in held_grants(session, user.principal):
             if grant.dataset_slug in datasets:
                 items.append({"dataset": datasets[grant.dataset_slug], "grant": grant})
-    context = {"items": items, "can_request": user.can(Permission.GRANTS_REQUEST)}
+    context = {
+        "items": items,
+        "can_request": user.can(Permission.GRANTS_REQUEST),
+        "last_day": grants.last_valid_day,
+    }
     return render(request, "queries/list.html", context)
 
 
@@ -123,6 +132,7 @@ class _Setting:
     held: list[Grant]
     problem: DargahError | None
     choices: list[FieldChoice]
+    pickers: dict[str, list[PickerOption]]
 
 
 def _setting(
@@ -152,7 +162,12 @@ def _setting(
         except DargahError as exc:
             problem = exc
     choices = field_choices(document, access, language) if document and access else []
-    return _Setting(dataset, document, access, held, problem, choices)
+    pickers: dict[str, list[PickerOption]] = {}
+    if document is not None and choices:
+        with atomic(session):
+            values = publishing.code_values_for(session, document)
+        pickers = code_pickers(document, values, choices, language)
+    return _Setting(dataset, document, access, held, problem, choices, pickers)
 
 
 def _grant_id(text: str) -> int | None:
@@ -223,6 +238,8 @@ def _page(
         "access": setting.access,
         "fields": setting.choices,
         "usable": [choice for choice in setting.choices if choice.usable],
+        "pickers": setting.pickers,
+        "field_titles": {choice.name: choice.title for choice in setting.choices},
         "form": form.padded(),
         "operators": OPERATORS,
         "functions": FUNCTIONS,
@@ -264,12 +281,13 @@ def _run(
     form: QueryForm,
     *,
     export: ExportFormat | None = None,
+    titles: dict[str, str] | None = None,
 ) -> service.QueryAnswer:
     return service.run_query(
         session,
         principal=user.principal,
         slug=slug,
-        spec=to_spec(form, export=export is not None),
+        spec=to_spec(form, export=export is not None, titles=titles),
         purpose=form.purpose,
         secret=settings.secret_key.get_secret_value().encode(),
         grant_id=_grant_id(form.grant),
@@ -292,7 +310,8 @@ def run_query(
     if setting.problem is not None:
         return _page(request, session, setting, form, status_code=setting.problem.status)
     try:
-        answer = _run(session, settings, user, slug, form)
+        titles = {choice.name: choice.title for choice in setting.choices}
+        answer = _run(session, settings, user, slug, form, titles=titles)
     except DargahError as exc:
         return _page(request, session, setting, form, error=exc, status_code=exc.status)
     return _page(request, session, setting, form, answer=answer)
@@ -307,7 +326,9 @@ def export_query(
     items: FormItems,
     slug: str,
 ) -> Response:
-    """The same query as a file, from its first row (up to a page's maximum)."""
+    """The same query as a file, from its first row (up to a page's maximum): CSV and
+    Excel for people (titles, labels, Jalali dates) unless ``variant=machine`` asks for
+    codes and field names; Parquet and JSON always for programs."""
     form = read_form(items)
     chosen = dict(items).get("export", "csv")
     export: ExportFormat = next((known for known in EXPORTS if known == chosen), "csv")
@@ -324,6 +345,24 @@ def export_query(
     }
     if answer.next_cursor:
         headers["X-Next-Cursor"] = answer.next_cursor
+    people = export in ("csv", "xlsx") and variant_of(dict(items).get("variant")) == "people"
+    if not people:
+        return StreamingResponse(
+            exports.chunks(answer, export), media_type=MEDIA_TYPES[export], headers=headers
+        )
+    language = language_of(request)
+    setting = _setting(session, user, slug, _grant_id(form.grant), language)
+    titles = {choice.name: choice.title for choice in setting.choices}
+    table = answer_table(
+        answer,
+        title=setting.dataset.title_fa if language == "fa" else setting.dataset.title_en,
+        headers=column_headers(answer, titles, language),
+        labels=_labels(session, setting, answer, language),
+        groups=group_count(answer, titles),
+        language=language,
+    )
     return StreamingResponse(
-        exports.chunks(answer, export), media_type=MEDIA_TYPES[export], headers=headers
+        exports.labelled_chunks(table, "xlsx" if export == "xlsx" else "csv"),
+        media_type=MEDIA_TYPES[export],
+        headers=headers,
     )

@@ -19,10 +19,11 @@ from starlette.responses import Response
 from dargah.access.policy import Permission
 from dargah.api.deps import SessionDep, SettingsDep
 from dargah.errors import DargahError, InvalidInput, PermissionDenied
-from dargah.records.exports import MEDIA_TYPES
+from dargah.records.exports import MEDIA_TYPES, labelled_chunks
 from dargah.statistics import exports, service
 from dargah.statistics.schemas import builder_url
 from dargah.web.deps import FormFields, PortalUser, require_form, require_page
+from dargah.web.downloads import statistic_table, variant_of
 from dargah.web.statistics_view import PivotPanel, failed, panel
 from dargah.web.templating import language_of, render
 
@@ -92,6 +93,7 @@ def dashboard(
 
 @router.post("/statistics/{pivot}/export")
 def export_pivot(
+    request: Request,
     session: SessionDep,
     settings: SettingsDep,
     user: CanPostQuery,
@@ -99,7 +101,8 @@ def export_pivot(
     pivot: str,
 ) -> Response:
     """One pivot as CSV or XLSX, through the query service's export path (audited as a
-    read)."""
+    read): for people (titles, labels beside codes, a sheet named in the page's
+    language) unless ``variant=machine`` asks for the codes and both labels."""
     file_format: exports.FileFormat = "xlsx" if fields.get("format") == "xlsx" else "csv"
     statistic = service.answer(
         session,
@@ -115,8 +118,13 @@ def export_pivot(
         "Cache-Control": "no-store",
         "X-Content-Type-Options": "nosniff",
     }
+    if variant_of(fields.get("variant")) == "people":
+        table = statistic_table(statistic, language_of(request))
+        chunks = labelled_chunks(table, file_format)
+    else:
+        chunks = exports.file_chunks(statistic, file_format)
     return StreamingResponse(
-        exports.file_chunks(statistic, file_format),
+        chunks,
         media_type=MEDIA_TYPES[file_format],
         headers=headers,
     )
