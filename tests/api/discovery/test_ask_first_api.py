@@ -247,8 +247,25 @@ def test_code_value_matches_name_the_field_and_the_value(client: TestClient, wor
             "title_en": "PhD",
             "code_list": "test_levels",
             "code": "phd",
+            "field_title_fa": "مقطع تحصیلی",
+            "field_title_en": "Degree level",
+            "named_entirely": True,
         }
     ]
+    assert hit["filters"] == [
+        {
+            "field": "degree_level",
+            "field_title_fa": "مقطع تحصیلی",
+            "field_title_en": "Degree level",
+            "op": "=",
+            "values": [{"code": "phd", "label_fa": "دکتری تخصصی", "label_en": "PhD"}],
+            "text_fa": "مقطع تحصیلی = دکتری تخصصی",
+            "text_en": "Degree level = PhD",
+        }
+    ]
+    assert hit["query_builder"] == (
+        f"/datasets/{SLUG}/query?where_field_0=degree_level&where_op_0=%3D&where_value_0=phd"
+    )
 
 
 def _variant(

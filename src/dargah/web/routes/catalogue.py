@@ -153,6 +153,14 @@ class _Hit:
     link: str | None
 
     @property
+    def builder(self) -> str | None:
+        """The query builder with the suggested filters, where the next step is a query
+        on a page this node serves (else the filters are shown as text)."""
+        if self.link is None or self.answer.next_step.action is not discovery.Action.QUERY:
+            return None
+        return self.answer.builder_url
+
+    @property
     def match_kind(self) -> str:
         """The strongest reason it was found."""
         return self.answer.matches[0].kind.value
@@ -175,6 +183,7 @@ def browse(request: Request, session: SessionDep, user: CanRead) -> Response:
         "list_hits": [],
         "hits": [],
         "ask_step": None,
+        "unmatched": [],
     }
     if query.q:
         answer = discovery.ask_first(
@@ -195,6 +204,7 @@ def browse(request: Request, session: SessionDep, user: CanRead) -> Response:
             for hit in found
         ]
         context["ask_step"] = answer.next_step  # set when the gateway holds none of it
+        context["unmatched"] = answer.unmatched
         results = search_catalogue(session, query.q)
         context["field_hits"] = [hit for hit in results.fields if query.admits(hit.dataset)]
         context["value_hits"] = results.values
