@@ -11,11 +11,13 @@ a question covers a name **entirely** («زن» names the value female; «مهن
 part of «مهندسی کامپیوتر»).
 
 A question's words each score a data set by the strongest place they meet it —
-title 10, field 6, a code value the question names entirely 5, description 3, a value
-it names in part 2 (×0.7 when the word met it through a typo) — plus up to 5 for the
+title 6, field 5, a code value the question names entirely 4.5, description 2, a value
+it names in part 1.5 (×0.7 when the word met it through a typo) — plus up to 6 for the
 share of the title the question covers (so «دانشجویان …» prefers «دانشجویان» to
-«دانشجویان ورودی») and up to 2 for the share of the question's words the data set
-answers. Every code value named entirely becomes a **suggested filter** on the field
+«دانشجویان ورودی»); the sum is then scaled by how much of the question the data set
+answers (0.4 + 0.6 × the share of its words met), so a data set answering every word
+(«فرصت مطالعاتی اعضای هیئت علمی در خارج»: mobility) beats one whose title takes only
+some of them (faculty). Every code value named entirely becomes a **suggested filter** on the field
 that takes it, unless the words naming it are the data set's own title words.
 
 The index is built from the catalogue once per change of it (a fingerprint — the data
@@ -36,18 +38,27 @@ from sqlalchemy.orm import Session
 
 from dargah.catalogue.models import CodeList, CodeListVersion, CodeValue, Dataset
 from dargah.catalogue.service import active_version, schema_of
-from dargah.discovery.text import TYPO_MIN_LENGTH, deletions, forms, within_one, words
+from dargah.discovery.text import (
+    STOP_WORDS,
+    TYPO_MIN_LENGTH,
+    deletions,
+    forms,
+    within_one,
+    words,
+)
 from dargah.members.models import INSTITUTION_TYPE_LABELS, InstitutionType
 from dargah.records.query import INSTITUTION_TYPE as INSTITUTION_TYPE
 
-TITLE: Final = 10.0
-FIELD: Final = 6.0
-FULL_VALUE: Final = 5.0
-DESCRIPTION: Final = 3.0
-PARTIAL_VALUE: Final = 2.0
+TITLE: Final = 6.0
+FIELD: Final = 5.0
+FULL_VALUE: Final = 4.5
+DESCRIPTION: Final = 2.0
+PARTIAL_VALUE: Final = 1.5
 TYPO: Final = 0.7
-TITLE_COVERAGE: Final = 5.0
-QUESTION_COVERAGE: Final = 2.0
+TITLE_COVERAGE: Final = 6.0
+# A data set answering part of the question keeps this share of its score, plus the
+# rest in proportion to the words it answers.
+PARTIAL_QUESTION: Final = 0.4
 
 # The reporting institution's type, a column of every record (records.query), searched
 # like a code list; the aliases are what clerks call them.
@@ -309,7 +320,7 @@ def question_terms(index: Index, text: str) -> tuple[list[Term], list[str]]:
     («دانش آموختگان», «پیامنور») also carries the joined forms, so both words meet the
     name the joined word is part of.
     """
-    found = words(text)
+    found = words(text, keep_stop_words=True)
     joined: list[frozenset[str]] = []
     for position in range(len(found) - 1):
         both = forms(found[position].key + found[position + 1].key)
@@ -322,6 +333,11 @@ def question_terms(index: Index, text: str) -> tuple[list[Term], list[str]]:
             extra |= joined[position - 1]
         if position < len(joined):
             extra |= joined[position]
+        if word.key in STOP_WORDS:
+            # «تمام» is a stop word, «تمام وقت» a field's title.
+            if extra:
+                terms.append(Term(word.text, frozenset(extra)))
+            continue
         own = word.forms & index.vocabulary
         if own or extra:
             terms.append(Term(word.text, frozenset(own | extra)))
@@ -408,16 +424,9 @@ class DatasetHit:
     fields: list[FieldHit]
     values: list[tuple[FieldEntry, ValueHit]]
     filters: list[Filter]
-
-    @property
-    def strong(self) -> bool:
-        """Found by more than a part of some code value's name."""
-        return (
-            self.title
-            or self.description
-            or bool(self.fields)
-            or any(hit.full for _, hit in self.values)
-        )
+    # Found by a word as typed (not only through a typo) in its title, description or
+    # a field, or naming one of its code values entirely: not just a near miss.
+    strong: bool
 
 
 def _meets(names: Iterable[Name], term: Term) -> bool:
@@ -449,6 +458,7 @@ def score_dataset(
 ) -> DatasetHit | None:
     """``entry`` against the question (None when no term meets it)."""
     best = [0.0] * len(terms)
+    strong_terms: set[int] = set()
     title_terms: set[int] = set()
     title = description = False
     title_share = 0.0
@@ -459,12 +469,14 @@ def score_dataset(
             if covered:
                 spots |= covered
                 title_terms.add(number)
+                strong_terms.add(number)
                 best[number] = max(best[number], TITLE * term.weight)
                 title = True
         title_share = max(title_share, len(spots) / name.size)
     for number, term in enumerate(terms):
         if _meets(entry.descriptions, term):
             description = True
+            strong_terms.add(number)
             best[number] = max(best[number], DESCRIPTION * term.weight)
     fields: list[FieldHit] = []
     found_values: list[tuple[FieldEntry, ValueHit]] = []
@@ -472,17 +484,23 @@ def score_dataset(
         named = frozenset(number for number, term in enumerate(terms) if _meets(item.names, term))
         if named:
             fields.append(FieldHit(item, named))
+            strong_terms.update(named)
             for number in named:
                 best[number] = max(best[number], FIELD * terms[number].weight)
         for hit in values.get(item.code_list or "", ()):
             found_values.append((item, hit))
             weight = (FULL_VALUE if hit.full else PARTIAL_VALUE) * hit.weight
+            if hit.full:
+                strong_terms.update(hit.terms)
             for number in hit.terms:
                 best[number] = max(best[number], weight)
     met = sum(1 for value in best if value > 0)
     if not met:
         return None
-    score = sum(best) + TITLE_COVERAGE * title_share + QUESTION_COVERAGE * met / len(terms)
+    share = met / len(terms)
+    score = (sum(best) + TITLE_COVERAGE * title_share) * (
+        PARTIAL_QUESTION + (1 - PARTIAL_QUESTION) * share
+    )
     return DatasetHit(
         slug=entry.slug,
         score=score,
@@ -491,4 +509,5 @@ def score_dataset(
         fields=fields,
         values=found_values,
         filters=_suggested(found_values, title_terms),
+        strong=any(not terms[number].typo for number in strong_terms),
     )

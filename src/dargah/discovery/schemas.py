@@ -142,6 +142,10 @@ class AskFirstOut(BaseModel):
     institution_type: str | None
     datasets: list[DatasetHitOut]
     unmatched: list[str] = Field(description="Words of the question that met nothing")
+    held: bool = Field(
+        description="The catalogue answers the question (false: only near misses, or "
+        "most of its words met nothing; next_step is then an information request)"
+    )
     next_step: NextStepOut | None = Field(
         description="Set when the gateway holds nothing the question asks for"
     )
@@ -269,5 +273,6 @@ def answer_out(answer: Answer) -> AskFirstOut:
         institution_type=answer.institution_type,
         datasets=[dataset_hit_out(hit) for hit in answer.datasets],
         unmatched=answer.unmatched,
+        held=answer.held,
         next_step=next_step_out(answer.next_step) if answer.next_step else None,
     )

@@ -58,6 +58,9 @@ FILTER_ROWS: Final = 4
 # A data set scoring under this share of the best one is noise next to it («دانشجویان
 # پزشکی» meets a dormitory through «دانشجویی» and a study field).
 RELEVANT_SHARE: Final = 0.35
+# Under this share of the question's words met anywhere, the question is about
+# something else than what the gateway holds.
+MIN_UNDERSTOOD: Final = 0.5
 _PERIOD: Final = re.compile(r"^(current|[0-9]{4}(-[0-9]{1,2})?)$")
 
 
@@ -226,6 +229,9 @@ class Answer:
     # Set when nothing found can be read or asked for: file an information request.
     next_step: NextStep | None
     unmatched: list[str] = field(default_factory=list)  # words that met nothing
+    # The catalogue answers the question (whether or not anything is loaded yet): some
+    # data set found by more than a near miss, and most of the question's words met.
+    held: bool = True
 
 
 # -- the question ------------------------------------------------------------------------
@@ -785,13 +791,16 @@ def ask_first(
                 )
             )
     found.sort(key=_rank_key)
+    understood = len(terms) / max(1, len(terms) + len(unmatched))
+    held = understood >= MIN_UNDERSTOOD and any(item.strong for item in found)
     return Answer(
         query=normalize(text),
         period=wanted_period,
         institution_type=wanted_type,
         datasets=found,
-        next_step=_overall_step(found),
+        next_step=_overall_step(found, held=held),
         unmatched=unmatched,
+        held=held,
     )
 
 
@@ -800,11 +809,13 @@ def _rank_key(answer: DatasetAnswer) -> tuple[int, int, str]:
     return (-answer.score, -reporting, answer.dataset.slug)
 
 
-def _overall_step(found: Iterable[DatasetAnswer]) -> NextStep | None:
+def _overall_step(found: Iterable[DatasetAnswer], *, held: bool) -> NextStep | None:
     """The information request, when the gateway holds nothing the question asks for:
-    no data set met, only parts of code values' names met, or nothing loaded."""
+    no data set met, only near misses (part of a code value's name, a typo), most of
+    the question's words met nowhere («قیمت نفت خام» meets only the study field
+    petroleum engineering), or nothing loaded."""
     answers = list(found)
-    if not any(item.strong for item in answers):
+    if not held:
         return _information_request(
             "درگاه مجموعه‌داده، فیلد یا مقداری برای این پرسش ندارد.",
             "The gateway holds no data set, field or value for this question.",

@@ -15,11 +15,14 @@ To meet, both sides go through the same steps:
 4. every word gets its **forms**: itself and its light stem. The stemmer is ours, on
    purpose small (hazm is heavy and rewrites digits, DESIGN.md): it strips one Persian
    suffix of plural or adjective — ‌ها، ‌های، ‌هایی، ان (دانشجویان → دانشجو, with the
-   glide ی), گان → ه (دانش‌آموختگان → دانش‌آموخته), ات (خدمات → خدم/خدمت), ای، ی
+   glide ی), گان → ه (دانش‌آموختگان → دانش‌آموخته), ات (خدمات → خدمت, نشریات →
+   نشریه), ای، ی
    (پزشکی → پزشک, دانشجویی → دانشجو) — keeping at least two or three letters, and for
    Latin words the English plural (students, faculties, statuses). Two words match
    when their forms meet, so a stem that is not a real word does no harm;
-5. a word of five letters or more that matches nothing may be one typo away
+5. a few words clerks use for what the catalogue calls otherwise take its word too
+   (فارغ‌التحصیل → دانش‌آموخته, اساتید → هیئت علمی, کارمند → کارکنان);
+6. a word of five letters or more that matches nothing may be one typo away
    (``within_one``: one letter added, removed, changed or two swapped).
 """
 
@@ -98,7 +101,8 @@ def _persian_stems(word: str) -> list[str]:
     if word.endswith("ان") and len(word) >= 4:
         return [word[:-2]]  # زنان → زن, کارکنان → کارکن
     if word.endswith("ات") and len(word) >= 5:
-        return [word[:-2], word[:-2] + "ت"]  # خدمات → خدم, خدمت
+        base = word[:-2]
+        return [base, base + "ت", base + "ه"]  # خدمات → خدمت, نشریات → نشریه
     if word.endswith("ای") and len(word) >= 5:
         return [word[:-2]]  # دکترای → دکتر, حرفهای → حرفه
     if word.endswith("ی") and len(word) >= 4:
@@ -127,6 +131,23 @@ def _english_stems(word: str) -> list[str]:
     return []
 
 
+# Words a clerk uses for what the catalogue names otherwise (match keys, stems
+# included), each with the catalogue's word: a question's word also takes these forms.
+_SYNONYMS: Final = {
+    "فارغالتحصیل": ("دانشاموخته",),
+    "فارغالتحصیلان": ("دانشاموخته",),
+    "اساتید": ("هییتعلمی", "استاد"),
+    "استادان": ("هییتعلمی", "استاد"),
+    "کارمند": ("کارکن",),
+    "کارمندان": ("کارکن",),
+    "خارجی": ("غیرایرانی",),
+    "professors": ("faculty",),
+    "professor": ("faculty",),
+    "teachers": ("faculty",),
+    "employees": ("staff",),
+}
+
+
 def stems(key: str) -> list[str]:
     """The light stems of one match key (empty when it has no suffix to strip)."""
     found = _english_stems(key) if key.isascii() else _persian_stems(key)
@@ -134,9 +155,12 @@ def stems(key: str) -> list[str]:
 
 
 def forms(key: str) -> frozenset[str]:
-    """A match key and its stems: what it is compared by."""
+    """A match key, its stems and synonyms: what it is compared by."""
     key = _VARIANTS.get(key, key)
-    return frozenset((key, *stems(key)))
+    found = {key, *stems(key)}
+    for item in list(found):
+        found.update(_SYNONYMS.get(item, ()))
+    return frozenset(found)
 
 
 def words(text: str, *, keep_stop_words: bool = False) -> list[Word]:
