@@ -50,6 +50,8 @@ def test_values_found_are_shown_by_their_labels_not_their_codes(
     assert "6001" not in shown
     assert not re.search(r"\w+=\w+", shown)  # no code=field pairs such as 5004=field_of_study
     assert "یافت نشد" not in shown
+    # The list of codes found agrees with the data sets found: «پزشکی» of the study fields.
+    assert 'href="/catalogue/codelists/study_fields?q=6001">پزشکی</a>' in page.text
 
 
 @pytest.fixture
