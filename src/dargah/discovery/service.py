@@ -62,6 +62,11 @@ RELEVANT_SHARE: Final = 0.35
 # something else than what the gateway holds.
 MIN_UNDERSTOOD: Final = 0.5
 _PERIOD: Final = re.compile(r"^(current|[0-9]{4}(-[0-9]{1,2})?)$")
+# A year or term written in the question («دانشجویان ۱۴۰۲-۱»): 13xx or 14xx, a term after
+# a dash or slash.
+_PERIOD_IN_TEXT: Final = re.compile(
+    r"(?<![0-9])(1[34][0-9]{2})(?:\s*[-/]\s*([0-9]{1,2}))?(?![0-9])"
+)
 
 
 class MatchKind(enum.StrEnum):
@@ -251,6 +256,17 @@ def _check_text(text: str) -> None:
             "Write something to search for (a data set, field or value, Persian or English).",
             code="search_query_empty",
         )
+
+
+def _period_in(text: str) -> tuple[str, str | None]:
+    """The question without the periods written in it, and the first of them: a year
+    or term typed in the question narrows the coverage as the period filter does."""
+    plain = to_ascii_digits(normalize(text))
+    found = _PERIOD_IN_TEXT.search(plain)
+    if found is None:
+        return text, None
+    year, term = found.group(1), found.group(2)
+    return _PERIOD_IN_TEXT.sub(" ", plain), f"{year}-{int(term)}" if term else year
 
 
 def _period(value: str | None) -> str | None:
@@ -735,7 +751,8 @@ def ask_first(
     information-request step.
     """
     _check_text(text)
-    wanted_period = _period(period)
+    words, written = _period_in(text)
+    wanted_period = _period(period) or written
     wanted_type = _institution_type(institution_type)
     now = utcnow()
     with atomic(session):
@@ -743,7 +760,7 @@ def ask_first(
             item.slug: item for item in session.scalars(select(Dataset).order_by(Dataset.slug))
         }
         catalogue = index.catalogue_index(session, list(datasets.values()))
-        terms, unmatched = index.question_terms(catalogue, text)
+        terms, unmatched = index.question_terms(catalogue, words)
         values = index.value_hits(catalogue, terms)
         hits = [
             hit

@@ -59,6 +59,7 @@ _PERSIAN_STOP: Final = (
     "است هست هستند بود دارد دارند داریم داشتن وجود موجود شده شدند شود "
     "مربوط مربوطه درباره مورد تفکیک اساس براساس بر حسب برحسب نفر "
     "میخواهم خواهم میخوام لطفا لطفاً بده بدهید بدید نشان نمایش "
+    "سال نیمسال ترم "
     "ها های هایی ی ای"
 )
 _ENGLISH_STOP: Final = (
@@ -66,7 +67,7 @@ _ENGLISH_STOP: Final = (
     "be what which who whom where when number numbers count counts total totals list "
     "show me all per from data dataset statistics statistic stats information info "
     "there do does we you have has please breakdown each every give get i want need "
-    "about across"
+    "about across year years term terms semester period"
 )
 STOP_WORDS: Final = frozenset(
     match_key(word) for word in (_PERSIAN_STOP + " " + _ENGLISH_STOP).split()

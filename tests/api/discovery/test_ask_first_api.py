@@ -72,6 +72,13 @@ def test_periods_and_institutions_reporting_against_those_required(
 def test_filters_narrow_the_coverage(client: TestClient, world: World) -> None:
     by_year = _hit(_ask(client, world.consumer, "دانشجویان", period="۱۴۰۳"))
     assert [item["period"] for item in by_year["coverage"]["periods"]] == ["1403-1"]
+    # A year or term typed in the question narrows the same way.
+    written = _ask(client, world.consumer, "دانشجویان سال ۱۴۰۳")
+    assert written["period"] == "1403"
+    assert written["unmatched"] == []
+    assert [item["period"] for item in _hit(written)["coverage"]["periods"]] == ["1403-1"]
+    term = _ask(client, world.consumer, "دانشجویان نیمسال ۱۴۰۲/۲")
+    assert term["period"] == "1402-2"
 
     by_type = _hit(_ask(client, world.consumer, "دانشجویان", institution_type="payame_noor"))
     assert [
