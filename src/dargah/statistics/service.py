@@ -544,6 +544,16 @@ def _named(
 # -- refusals ------------------------------------------------------------------------------
 
 
+def _field_titles(dataset: Dataset, name: str) -> tuple[str, str]:
+    """A field's Persian and English titles (its name when the schema has none)."""
+    version = catalogue.active_version(dataset)
+    if version is not None:
+        for item in catalogue.schema_of(version).fields:
+            if item.name == name:
+                return item.title, item.title_en
+    return name, name
+
+
 def _refusal(
     pivot: Pivot, dataset: Dataset, principal: Principal, cause: str, field: str | None
 ) -> DargahError:
@@ -560,8 +570,9 @@ def _refusal(
         )
     owner_fa, owner_en = dataset.owner.name_fa, dataset.owner.name_en
     if field:
-        reason_fa = f"مجوز شما فیلد «{field}» را که این آمار بر پایهٔ آن است در بر نمی‌گیرد"
-        reason_en = f"Your grant does not cover the field '{field}' this statistic groups by"
+        title_fa, title_en = _field_titles(dataset, field)
+        reason_fa = f"مجوز شما ستون «{title_fa}» را که این آمار بر پایهٔ آن است در بر نمی‌گیرد"
+        reason_en = f"Your grant does not cover the field '{title_en}' this statistic groups by"
     else:
         reason_fa = f"برای «{dataset.title_fa}» مجوز دسترسی فعال ندارید"
         reason_en = f"You hold no active grant on '{dataset.title_en}'"

@@ -226,6 +226,10 @@ def test_a_grant_without_a_grouped_field_does_not_reach_the_pivot(
     assert problem["details"]["cause"] == "field_not_granted"
     assert problem["details"]["field"] == "field_of_study"
     assert problem["details"]["next_step"]["body"]["fields"] == ["field_of_study"]
+    # The person reads the field's title, not its name.
+    assert "«رشته تحصیلی»" in problem["message_fa"]
+    assert "field_of_study" not in problem["message_fa"]
+    assert "'Field of study'" in problem["message_en"]
 
 
 def test_a_scoped_grant_sees_only_its_province(
