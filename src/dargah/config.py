@@ -72,6 +72,9 @@ class Settings(BaseSettings):
     # versions (decision 0014): a revocation made elsewhere takes effect within this
     # time; one made through the same worker at once. 0 reads them at every request.
     access_cache_seconds: float = Field(default=2.0, ge=0.0, le=5.0)
+    # The statistics dashboard opens on the latest *national* period: the latest whose
+    # reporting institutions reach this share of the period most reported (decision 0015).
+    statistics_national_share: float = Field(default=0.5, gt=0.0, le=1.0)
     config_file: Path | None = None
     # An Ed25519 private key (PKCS#8 PEM, unencrypted) to sign receipts with, instead of
     # the key the node generates and keeps encrypted in its database.

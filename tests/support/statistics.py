@@ -172,3 +172,27 @@ def direct_group_by(
 def frame_of(csv_bytes: bytes) -> pl.DataFrame:
     """A CSV download as a frame (its BOM removed)."""
     return pl.read_csv(csv_bytes.removeprefix("\ufeff".encode()), infer_schema=False)
+
+
+def send_students(
+    database: Database,
+    settings: Settings,
+    tmp_path: Path,
+    institution: Member,
+    period: str,
+    size: int,
+) -> None:
+    """``size`` synthetic students of ``institution`` for ``period``, through the
+    submission path (the shipped catalogue must be synced)."""
+    by_level, provinces = _fields_by_level()
+    frame = students_frame(
+        size,
+        seed=int(institution.code) + int(period.replace("-", "")),
+        fields_by_level=by_level,
+        provinces=provinces,
+        first_number=60_000_000 + int(institution.code) * 100,
+        messy=0.0,
+    )
+    path = tmp_path / f"students-{institution.code}-{period}.csv"
+    frame.write_csv(path)
+    _submit(database, settings, path, dataset="students", institution=institution, period=period)

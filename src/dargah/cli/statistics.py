@@ -79,7 +79,9 @@ def _consumer(as_: str | None) -> Principal:
 
 def _local_listing(principal: Principal) -> PivotListOut:
     with open_database() as database, database.session() as session:
-        return listing_out(statistics.visible_pivots(session, principal=principal))
+        share = settings().statistics_national_share
+        views = statistics.visible_pivots(session, principal=principal, national_share=share)
+        return listing_out(views, share)
 
 
 def _gateway_get(gateway: str, key: str, path: str, params: dict[str, str]) -> httpx.Response:
@@ -167,6 +169,7 @@ def _local_pivot(
             secret=secret,
             grant_id=grant,
             output="csv" if fmt == "csv" else "json",
+            national_share=settings().statistics_national_share,
         )
     body = b"".join(exports.file_chunks(answer, "csv")) if fmt == "csv" else None
     return statistic_out(answer), body

@@ -11,7 +11,14 @@ from dargah.catalogue.documents import DOMAIN_LABELS, Domain
 from dargah.catalogue.models import DATASET_STATUS_LABELS, DatasetStatus
 from dargah.catalogue.schema import SENSITIVITY_LABELS, Sensitivity
 from dargah.catalogue.schemas import LabelledCode
-from dargah.discovery.service import AccessView, Answer, DatasetAnswer, Match, NextStep
+from dargah.discovery.service import (
+    AccessView,
+    Answer,
+    DatasetAnswer,
+    Match,
+    NextStep,
+    SuggestedFilter,
+)
 
 
 class MatchOut(BaseModel):
@@ -19,10 +26,35 @@ class MatchOut(BaseModel):
 
     kind: str = Field(description="title, description, field or code_value")
     field: str | None = None
-    title_fa: str | None = None
+    title_fa: str | None = Field(None, description="The field's title, or the value's label")
     title_en: str | None = None
     code_list: str | None = None
     code: str | None = None
+    field_title_fa: str | None = None
+    field_title_en: str | None = None
+    named_entirely: bool = Field(
+        False, description="A code value every word of one of its names was given for"
+    )
+
+
+class FilterValueOut(BaseModel):
+    """One value of a suggested filter."""
+
+    code: str
+    label_fa: str
+    label_en: str
+
+
+class SuggestedFilterOut(BaseModel):
+    """A filter the question names: the field equal to the value (or one of them)."""
+
+    field: str
+    field_title_fa: str
+    field_title_en: str
+    op: str = Field(description="= for one value, in for several")
+    values: list[FilterValueOut]
+    text_fa: str = Field(description="«رشته تحصیلی = پزشکی»")
+    text_en: str
 
 
 class PeriodOut(BaseModel):
@@ -93,6 +125,10 @@ class DatasetHitOut(BaseModel):
     status: LabelledCode
     score: int
     matches: list[MatchOut]
+    filters: list[SuggestedFilterOut] = Field(
+        description="Filters the question names, labelled; the query step's body holds them"
+    )
+    query_builder: str = Field(description="The portal's query builder, filters filled in")
     coverage: CoverageOut
     access: AccessOut
     next_step: NextStepOut
@@ -105,6 +141,11 @@ class AskFirstOut(BaseModel):
     period: str | None
     institution_type: str | None
     datasets: list[DatasetHitOut]
+    unmatched: list[str] = Field(description="Words of the question that met nothing")
+    held: bool = Field(
+        description="The catalogue answers the question (false: only near misses, or "
+        "most of its words met nothing; next_step is then an information request)"
+    )
     next_step: NextStepOut | None = Field(
         description="Set when the gateway holds nothing the question asks for"
     )
@@ -118,6 +159,24 @@ def _match_out(match: Match) -> MatchOut:
         title_en=match.title_en,
         code_list=match.code_list,
         code=match.code,
+        field_title_fa=match.field_title_fa,
+        field_title_en=match.field_title_en,
+        named_entirely=match.named_entirely,
+    )
+
+
+def _filter_out(item: SuggestedFilter) -> SuggestedFilterOut:
+    return SuggestedFilterOut(
+        field=item.field,
+        field_title_fa=item.field_title_fa,
+        field_title_en=item.field_title_en,
+        op=item.op,
+        values=[
+            FilterValueOut(code=value.code, label_fa=value.label_fa, label_en=value.label_en)
+            for value in item.values
+        ],
+        text_fa=item.text("fa"),
+        text_en=item.text("en"),
     )
 
 
@@ -184,6 +243,8 @@ def dataset_hit_out(hit: DatasetAnswer) -> DatasetHitOut:
         status=_labelled(dataset.status, DATASET_STATUS_LABELS[DatasetStatus(dataset.status)]),
         score=hit.score,
         matches=[_match_out(match) for match in hit.matches],
+        filters=[_filter_out(item) for item in hit.filters],
+        query_builder=hit.builder_url,
         coverage=CoverageOut(
             version=coverage.version,
             periods=[
@@ -211,5 +272,7 @@ def answer_out(answer: Answer) -> AskFirstOut:
         period=answer.period,
         institution_type=answer.institution_type,
         datasets=[dataset_hit_out(hit) for hit in answer.datasets],
+        unmatched=answer.unmatched,
+        held=answer.held,
         next_step=next_step_out(answer.next_step) if answer.next_step else None,
     )

@@ -1,12 +1,15 @@
 """Ask first: what the gateway holds for a question, and what the caller can do next.
 
 The ministry's HQ units must ask the gateway before anyone contacts a university.
-``ask_first`` matches a question against the catalogue (data-set titles, fields, code
-values — Persian or English, insensitive to letter variants, digits and half-spaces)
-and, for each data set found, reports what is loaded (periods, institutions reporting
-against those required), whether the caller can already read it (a grant, or an
-institution's own data) and the next step: query it, ask its owner for a grant, or
-file an information request when the gateway does not hold it.
+``ask_first`` matches a question, word by word, against the catalogue (data-set titles,
+descriptions, fields, code values — Persian or English; letter variants, digits,
+half-spaces, plural and adjective suffixes, stop words and small typos taken care of:
+``discovery.text`` and ``discovery.index``), ranks the data sets it meets, turns every
+code value the question names into a suggested filter and, for each data set found,
+reports what is loaded (periods, institutions reporting against those required),
+whether the caller can already read it (a grant, or an institution's own data) and the
+next step: query it, ask its owner for a grant, or file an information request when the
+gateway does not hold it.
 
 Only metadata is read: slices (who reported which period), members (how many must
 report) and the caller's own grants. No record value and no row count is read or
@@ -22,6 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final
+from urllib.parse import quote, urlencode
 
 from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
@@ -29,11 +33,11 @@ from sqlalchemy.orm import Session
 from dargah.access.grants import consumer_of
 from dargah.access.models import Grant, GrantLevel, GrantRequest, GrantRequestStatus, GrantStatus
 from dargah.access.policy import Principal, Role
-from dargah.catalogue.models import CodeList, CodeListVersion, CodeValue, Dataset
-from dargah.catalogue.schema import SchemaField
-from dargah.catalogue.service import active_version, schema_of
+from dargah.catalogue.models import Dataset
+from dargah.catalogue.service import active_version
 from dargah.db.base import utcnow
 from dargah.db.session import atomic
+from dargah.discovery import index
 from dargah.errors import InvalidInput
 from dargah.members.models import (
     INSTITUTION_TYPE_LABELS,
@@ -42,16 +46,27 @@ from dargah.members.models import (
     MemberKind,
     MemberStatus,
 )
-from dargah.persian import match_key, normalize, to_ascii_digits
+from dargah.persian import match_key, normalize, to_ascii_digits, to_persian_digits
 from dargah.records.models import RecordSlice
 
 API_PREFIX: Final = "/api/v1"
 MAX_QUERY: Final = 200
-# Code values read per question: enough for every list a word can reach (a word like
-# «پزشکی» hits dozens of study fields), bounded so a one-letter question stays cheap.
-MAX_VALUES: Final = 2000
 SAMPLES_PER_LIST: Final = 5
+# The query builder's filter rows (web/query_forms.FILTER_ROWS): a link fills at most
+# these in.
+FILTER_ROWS: Final = 4
+# A data set scoring under this share of the best one is noise next to it («دانشجویان
+# پزشکی» meets a dormitory through «دانشجویی» and a study field).
+RELEVANT_SHARE: Final = 0.35
+# Under this share of the question's words met anywhere, the question is about
+# something else than what the gateway holds.
+MIN_UNDERSTOOD: Final = 0.5
 _PERIOD: Final = re.compile(r"^(current|[0-9]{4}(-[0-9]{1,2})?)$")
+# A year or term written in the question («دانشجویان ۱۴۰۲-۱»): 13xx or 14xx, a term after
+# a dash or slash.
+_PERIOD_IN_TEXT: Final = re.compile(
+    r"(?<![0-9])(1[34][0-9]{2})(?:\s*[-/]\s*([0-9]{1,2}))?(?![0-9])"
+)
 
 
 class MatchKind(enum.StrEnum):
@@ -96,10 +111,45 @@ class Match:
 
     kind: MatchKind
     field: str | None = None
-    title_fa: str | None = None
+    title_fa: str | None = None  # the field's title, or the value's label
     title_en: str | None = None
     code_list: str | None = None
     code: str | None = None
+    field_title_fa: str | None = None
+    field_title_en: str | None = None
+    named_entirely: bool = False  # a code value every word of one of its names met
+
+
+@dataclass(frozen=True)
+class FilterValue:
+    """One value of a suggested filter: its code and labels."""
+
+    code: str
+    label_fa: str
+    label_en: str
+
+
+@dataclass(frozen=True)
+class SuggestedFilter:
+    """A filter the question names: ``field`` equal to a value (or one of several)."""
+
+    field: str
+    field_title_fa: str
+    field_title_en: str
+    values: list[FilterValue]
+
+    @property
+    def op(self) -> str:
+        """``=`` for one value, ``in`` for several."""
+        return "=" if len(self.values) == 1 else "in"
+
+    def text(self, language: str) -> str:
+        """«رشته تحصیلی = پزشکی», in ``language``."""
+        english = language == "en"
+        title = self.field_title_en if english else self.field_title_fa
+        labels = [value.label_en if english else value.label_fa for value in self.values]
+        joiner = ", " if english else "، "
+        return f"{title} = {joiner.join(labels)}"
 
 
 @dataclass(frozen=True)
@@ -164,6 +214,13 @@ class DatasetAnswer:
     coverage: Coverage
     access: AccessView
     next_step: NextStep
+    filters: list[SuggestedFilter] = field(default_factory=list)
+    strong: bool = True  # found by more than part of a code value's name
+
+    @property
+    def builder_url(self) -> str:
+        """The query builder for this data set, the suggested filters filled in."""
+        return builder_url(self.dataset.slug, self.filters)
 
 
 @dataclass(frozen=True)
@@ -176,27 +233,40 @@ class Answer:
     datasets: list[DatasetAnswer]
     # Set when nothing found can be read or asked for: file an information request.
     next_step: NextStep | None
+    unmatched: list[str] = field(default_factory=list)  # words that met nothing
+    # The catalogue answers the question (whether or not anything is loaded yet): some
+    # data set found by more than a near miss, and most of the question's words met.
+    held: bool = True
 
 
 # -- the question ------------------------------------------------------------------------
 
 
-def _words(text: str) -> list[str]:
+def _check_text(text: str) -> None:
     if len(text) > MAX_QUERY:
         raise InvalidInput(
-            f"پرسش بلندتر از {MAX_QUERY} نویسه است.",
+            f"پرسش بلندتر از {to_persian_digits(str(MAX_QUERY))} نویسه است.",
             f"The question is longer than {MAX_QUERY} characters.",
             code="search_query_too_long",
             details={"max": MAX_QUERY},
         )
-    words = [key for key in (match_key(word) for word in normalize(text).split()) if key]
-    if not words:
+    if not any(match_key(word) for word in normalize(text).split()):
         raise InvalidInput(
             "عبارتی برای جست‌وجو بنویسید (نام داده، فیلد یا مقدار، فارسی یا انگلیسی).",
             "Write something to search for (a data set, field or value, Persian or English).",
             code="search_query_empty",
         )
-    return words
+
+
+def _period_in(text: str) -> tuple[str, str | None]:
+    """The question without the periods written in it, and the first of them: a year
+    or term typed in the question narrows the coverage as the period filter does."""
+    plain = to_ascii_digits(normalize(text))
+    found = _PERIOD_IN_TEXT.search(plain)
+    if found is None:
+        return text, None
+    year, term = found.group(1), found.group(2)
+    return _PERIOD_IN_TEXT.sub(" ", plain), f"{year}-{int(term)}" if term else year
 
 
 def _period(value: str | None) -> str | None:
@@ -237,70 +307,74 @@ def _in_period(column: Any, period: str) -> ColumnElement[bool]:
 # -- matching ------------------------------------------------------------------------------
 
 
-def _all_in(words: Sequence[str], key: str) -> bool:
-    return all(word in key for word in words)
+def _value_label(entry: index.ValueEntry) -> tuple[str, str]:
+    return entry.label_fa, entry.label_en or entry.label_fa
 
 
-def _field_key(item: SchemaField) -> str:
-    texts = (item.name, item.title, item.title_en, item.description or "")
-    return " ".join(match_key(text) for text in texts if text)
-
-
-def _matched_values(session: Session, words: Sequence[str]) -> dict[str, list[CodeValue]]:
-    """Active code-list values every word matches, grouped by code list."""
-    query = (
-        select(CodeList.slug, CodeValue)
-        .join(CodeListVersion, CodeValue.version_id == CodeListVersion.id)
-        .join(CodeList, CodeListVersion.code_list_id == CodeList.id)
-        .where(CodeListVersion.status == "active")
-        .order_by(CodeList.slug, CodeValue.position)
-        .limit(MAX_VALUES)
-    )
-    for word in words:
-        query = query.where(CodeValue.match_keys.contains(word, autoescape=True))
-    found: dict[str, list[CodeValue]] = {}
-    for slug, value in session.execute(query):
-        found.setdefault(slug, []).append(value)
-    return found
-
-
-def _matches(
-    dataset: Dataset, words: Sequence[str], values: dict[str, list[CodeValue]]
-) -> list[Match]:
+def _matches(hit: index.DatasetHit) -> list[Match]:
+    """Why the data set was found, strongest first: title, description, fields, then
+    the code values (those the question names entirely first), at most a few per list."""
     found: list[Match] = []
-    title_key = " ".join(
-        match_key(text) for text in (dataset.slug, dataset.title_fa, dataset.title_en)
-    )
-    if _all_in(words, title_key):
+    if hit.title:
         found.append(Match(MatchKind.TITLE))
-    elif _all_in(words, dataset.search_key + " " + match_key(dataset.description_en)):
+    elif hit.description:
         found.append(Match(MatchKind.DESCRIPTION))
-    version = active_version(dataset)
-    if version is None:
-        return found
-    for item in schema_of(version).fields:
-        if _all_in(words, _field_key(item)):
-            found.append(Match(MatchKind.FIELD, item.name, item.title, item.title_en))
-        if item.code_list and item.code_list in values:
-            found.extend(
-                Match(
-                    MatchKind.CODE_VALUE,
-                    item.name,
-                    value.label_fa,
-                    value.label_en,
-                    code_list=item.code_list,
-                    code=value.code,
-                )
-                for value in values[item.code_list][:SAMPLES_PER_LIST]
+    for item in hit.fields:
+        field = item.field
+        found.append(
+            Match(
+                MatchKind.FIELD,
+                field.name,
+                field.title_fa,
+                field.title_en,
+                field_title_fa=field.title_fa,
+                field_title_en=field.title_en,
             )
-    # Strongest reasons first, in schema order within a kind.
+        )
+    shown: dict[str, int] = {}
+    for field, value_hit in sorted(hit.values, key=lambda pair: not pair[1].full):
+        if shown.get(field.name, 0) >= SAMPLES_PER_LIST:
+            continue
+        shown[field.name] = shown.get(field.name, 0) + 1
+        label_fa, label_en = _value_label(value_hit.value)
+        found.append(
+            Match(
+                MatchKind.CODE_VALUE,
+                field.name,
+                label_fa,
+                label_en,
+                code_list=value_hit.value.code_list,
+                code=value_hit.value.code,
+                field_title_fa=field.title_fa,
+                field_title_en=field.title_en,
+                named_entirely=value_hit.full,
+            )
+        )
     return sorted(found, key=lambda match: -_WEIGHT[match.kind])
 
 
-def _score(matches: Sequence[Match]) -> int:
-    """The strongest kind of match decides; more matches of it break ties."""
-    best = max(_WEIGHT[item.kind] for item in matches)
-    return best * 1000 + min(999, sum(1 for item in matches if _WEIGHT[item.kind] == best))
+def _filters(hit: index.DatasetHit) -> list[SuggestedFilter]:
+    return [
+        SuggestedFilter(
+            field=item.field.name,
+            field_title_fa=item.field.title_fa,
+            field_title_en=item.field.title_en,
+            values=[FilterValue(value.code, *_value_label(value)) for value in item.values],
+        )
+        for item in hit.filters
+    ]
+
+
+def builder_url(slug: str, filters: Sequence[SuggestedFilter]) -> str:
+    """The portal's query builder for data set ``slug``, with ``filters`` filled in (its
+    own form fields: ``where_field_N``, ``where_op_N``, ``where_value_N``)."""
+    params: list[tuple[str, str]] = []
+    for number, item in enumerate(filters[:FILTER_ROWS]):
+        params.append((f"where_field_{number}", item.field))
+        params.append((f"where_op_{number}", item.op))
+        params.append((f"where_value_{number}", ", ".join(value.code for value in item.values)))
+    query = f"?{urlencode(params)}" if params else ""
+    return f"/datasets/{quote(slug, safe='')}/query{query}"
 
 
 # -- coverage ------------------------------------------------------------------------------
@@ -512,14 +586,31 @@ def _information_request(reason_fa: str, reason_en: str) -> NextStep:
     )
 
 
-def _query_step(dataset: Dataset, grant: Grant | None, periods: Sequence[str] | None) -> NextStep:
-    """``periods``: the loaded periods the question asked for (None: it named none)."""
+def _query_step(
+    dataset: Dataset,
+    grant: Grant | None,
+    periods: Sequence[str] | None,
+    filters: Sequence[SuggestedFilter] = (),
+) -> NextStep:
+    """``periods``: the loaded periods the question asked for (None: it named none);
+    ``filters``: those the question names, kept where the grant allows their field."""
     body: dict[str, Any] = {"purpose": ""}
     if grant is not None:
         body["grant"] = grant.id
+    where: list[dict[str, Any]] = []
     if periods is not None:
         # A year asked for names its terms too, which as_of (one label) cannot.
-        body["where"] = [{"field": "period", "op": "in", "value": list(periods)}]
+        where.append({"field": "period", "op": "in", "value": list(periods)})
+    for item in filters:
+        allowed = grant is None or grant.fields is None or item.field in grant.fields
+        if not allowed and item.field != index.INSTITUTION_TYPE:
+            continue
+        codes = [value.code for value in item.values]
+        where.append(
+            {"field": item.field, "op": item.op, "value": codes[0] if len(codes) == 1 else codes}
+        )
+    if where:
+        body["where"] = where
     if grant is not None and grant.level == GrantLevel.AGGREGATE.value:
         body.update({"group_by": ["period"], "aggregates": [{"fn": "count"}]})
     else:
@@ -587,6 +678,7 @@ def _next_step(
     *,
     period: str | None,
     institution_type: str | None,
+    filters: Sequence[SuggestedFilter] = (),
 ) -> NextStep:
     if coverage.version is None:
         return _information_request(
@@ -607,7 +699,7 @@ def _next_step(
         )
     if access.status is AccessStatus.OWN_INSTITUTION:
         if access.own_periods:
-            return _query_step(dataset, None, access.own_periods if period else None)
+            return _query_step(dataset, None, access.own_periods if period else None, filters)
         return NextStep(
             Action.NONE,
             message_fa=(
@@ -637,7 +729,7 @@ def _next_step(
             covering, key=lambda grant: (grant.level == GrantLevel.ROWS.value, grant.expires_at)
         )
         held = [item.period for item in coverage.periods] if period else None
-        return _query_step(dataset, best, held)
+        return _query_step(dataset, best, held, filters)
     return _grant_step(dataset, access, period, institution_type)
 
 
@@ -658,17 +750,31 @@ def ask_first(
     narrow the coverage looked at: a data set with nothing loaded for them gets the
     information-request step.
     """
-    words = _words(text)
-    wanted_period = _period(period)
+    _check_text(text)
+    words, written = _period_in(text)
+    wanted_period = _period(period) or written
     wanted_type = _institution_type(institution_type)
     now = utcnow()
     with atomic(session):
-        values = _matched_values(session, words)
+        datasets = {
+            item.slug: item for item in session.scalars(select(Dataset).order_by(Dataset.slug))
+        }
+        catalogue = index.catalogue_index(session, list(datasets.values()))
+        terms, unmatched = index.question_terms(catalogue, words)
+        values = index.value_hits(catalogue, terms)
+        hits = [
+            hit
+            for hit in (
+                index.score_dataset(entry, terms, values) for entry in catalogue.datasets.values()
+            )
+            if hit is not None
+        ]
+        best = max((hit.score for hit in hits), default=0.0)
         found: list[DatasetAnswer] = []
-        for dataset in session.scalars(select(Dataset).order_by(Dataset.slug)):
-            matches = _matches(dataset, words, values)
-            if not matches:
+        for hit in hits:
+            if hit.score < RELEVANT_SHARE * best:
                 continue
+            dataset = datasets[hit.slug]
             coverage = _coverage(
                 session, dataset, period=wanted_period, institution_type=wanted_type
             )
@@ -680,17 +786,38 @@ def ask_first(
                 institution_type=wanted_type,
                 now=now,
             )
+            filters = _filters(hit)
             step = _next_step(
-                dataset, coverage, access, period=wanted_period, institution_type=wanted_type
+                dataset,
+                coverage,
+                access,
+                period=wanted_period,
+                institution_type=wanted_type,
+                filters=filters,
             )
-            found.append(DatasetAnswer(dataset, _score(matches), matches, coverage, access, step))
+            found.append(
+                DatasetAnswer(
+                    dataset,
+                    round(hit.score * 10),
+                    _matches(hit),
+                    coverage,
+                    access,
+                    step,
+                    filters=filters,
+                    strong=hit.strong,
+                )
+            )
     found.sort(key=_rank_key)
+    understood = len(terms) / max(1, len(terms) + len(unmatched))
+    held = understood >= MIN_UNDERSTOOD and any(item.strong for item in found)
     return Answer(
         query=normalize(text),
         period=wanted_period,
         institution_type=wanted_type,
         datasets=found,
-        next_step=_overall_step(found),
+        next_step=_overall_step(found, held=held),
+        unmatched=unmatched,
+        held=held,
     )
 
 
@@ -699,16 +826,19 @@ def _rank_key(answer: DatasetAnswer) -> tuple[int, int, str]:
     return (-answer.score, -reporting, answer.dataset.slug)
 
 
-def _overall_step(found: Iterable[DatasetAnswer]) -> NextStep | None:
-    """The information request, when the gateway holds nothing the question asks for."""
+def _overall_step(found: Iterable[DatasetAnswer], *, held: bool) -> NextStep | None:
+    """The information request, when the gateway holds nothing the question asks for:
+    no data set met, only near misses (part of a code value's name, a typo), most of
+    the question's words met nowhere («قیمت نفت خام» meets only the study field
+    petroleum engineering), or nothing loaded."""
     answers = list(found)
-    if any(item.next_step.action is not Action.INFORMATION_REQUEST for item in answers):
-        return None
-    if not answers:
+    if not held:
         return _information_request(
             "درگاه مجموعه‌داده، فیلد یا مقداری برای این پرسش ندارد.",
             "The gateway holds no data set, field or value for this question.",
         )
+    if any(item.next_step.action is not Action.INFORMATION_REQUEST for item in answers):
+        return None
     return _information_request(
         "درگاه داده‌ای که این پرسش بخواهد (برای دوره و موسسه‌های خواسته‌شده) ندارد.",
         "The gateway holds no data this question asks for (for the period and "

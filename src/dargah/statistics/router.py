@@ -25,10 +25,15 @@ _FORMATS: Final = ("json", *exports.FILE_FORMATS)
     response_model=PivotListOut,
     summary="The national pivots you can read, with the periods loaded",
 )
-def list_statistics(session: SessionDep, principal: CanQuery) -> PivotListOut:
+def list_statistics(
+    session: SessionDep, settings: SettingsDep, principal: CanQuery
+) -> PivotListOut:
     """Institutions see their own figures of every pivot; HQ units and agencies the
-    pivots whose data set they hold a grant on that allows the pivot's fields."""
-    return listing_out(service.visible_pivots(session, principal=principal))
+    pivots whose data set they hold a grant on that allows the pivot's fields. Each
+    with the periods loaded, institutions reporting each and which are national."""
+    share = settings.statistics_national_share
+    views = service.visible_pivots(session, principal=principal, national_share=share)
+    return listing_out(views, share)
 
 
 @router.get(
@@ -43,7 +48,7 @@ def read_statistic(
     principal: CanQuery,
     pivot: str,
     period: Annotated[
-        str | None, Query(max_length=20, description="1403-1; default: latest")
+        str | None, Query(max_length=20, description="1403-1; default: the latest national")
     ] = None,
     grant: Annotated[int | None, Query(description="The grant to read under")] = None,
     format: Annotated[str, Query(max_length=10, description="json, csv or xlsx")] = "json",
@@ -65,6 +70,7 @@ def read_statistic(
         grant_id=grant,
         secret=settings.secret_key.get_secret_value().encode(),
         output=format,
+        national_share=settings.statistics_national_share,
     )
     file_format = next((item for item in exports.FILE_FORMATS if item == format), None)
     if file_format is not None:

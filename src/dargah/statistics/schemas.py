@@ -34,7 +34,13 @@ class PivotOut(BaseModel):
     access: str = Field(description="own_institution, aggregate or rows")
     grant: int | None = Field(description="The grant it is read under (None: own data)")
     periods: list[str] = Field(description="Periods loaded within your access, oldest first")
-    latest_period: str | None
+    reporting: dict[str, int] = Field(description="Institutions reporting each period")
+    national_periods: list[str] = Field(
+        description="Periods reported by at least the national share of the institutions "
+        "that reported the period most reported"
+    )
+    latest_period: str | None = Field(description="The latest national period: the default")
+    latest_loaded_period: str | None = Field(description="The latest period anyone loaded")
     url: str
 
 
@@ -43,7 +49,10 @@ class PivotListOut(BaseModel):
 
     pivots: list[PivotOut]
     periods: list[str]
-    default_period: str | None
+    default_period: str | None = Field(
+        description="The latest period national for every pivot holding it"
+    )
+    national_share: float = Field(description="The share that makes a period national")
 
 
 class LabelOut(BaseModel):
@@ -78,6 +87,18 @@ class CoverageOut(BaseModel):
         description="Active institutions of the types the data set requires (None: none)"
     )
     expected_reporting: int | None = Field(description="How many of those expected reported")
+    most_reporting: int = Field(description="Institutions reporting the period most reported")
+    reporting: int = Field(description="Those reporting (of those expected, if named)")
+    of: int = Field(description="Counted against: those expected, else most_reporting")
+    share: float = Field(description="reporting / of")
+
+
+class PeriodLinkOut(BaseModel):
+    """A period the pivot holds, and its address."""
+
+    period: str
+    national: bool
+    url: str
 
 
 class LinksOut(BaseModel):
@@ -107,6 +128,9 @@ class StatisticOut(BaseModel):
     small_cell_threshold: int
     loaded_at: datetime | None = Field(description="The period's last load in your scope")
     coverage: CoverageOut
+    national: bool = Field(description="Whether the period read is a national one")
+    national_period: str | None = Field(description="The latest national period")
+    periods: list[PeriodLinkOut] = Field(description="The periods held, latest first")
     links: LinksOut
 
 
@@ -143,17 +167,21 @@ def pivot_out(view: PivotView) -> PivotOut:
         access=access_kind(view.access).value,
         grant=view.access.grant_id,
         periods=view.periods,
+        reporting=view.reporting,
+        national_periods=view.national,
         latest_period=view.latest,
+        latest_loaded_period=view.latest_loaded,
         url=pivot_url(pivot),
     )
 
 
-def listing_out(views: list[PivotView]) -> PivotListOut:
+def listing_out(views: list[PivotView], national_share: float) -> PivotListOut:
     """The listing."""
     return PivotListOut(
         pivots=[pivot_out(view) for view in views],
         periods=dashboard_periods(views),
         default_period=default_period(views),
+        national_share=national_share,
     )
 
 
@@ -201,7 +229,21 @@ def statistic_out(statistic: Statistic) -> StatisticOut:
             institutions_reporting=statistic.coverage.institutions_reporting,
             institutions_expected=statistic.coverage.institutions_expected,
             expected_reporting=statistic.coverage.expected_reporting,
+            most_reporting=statistic.coverage.most_reporting,
+            reporting=statistic.coverage.reporting,
+            of=statistic.coverage.of,
+            share=round(statistic.coverage.share, 4),
         ),
+        national=statistic.national,
+        national_period=statistic.national_period,
+        periods=[
+            PeriodLinkOut(
+                period=period,
+                national=period in statistic.national_periods,
+                url=pivot_url(pivot, period, **extra),
+            )
+            for period in reversed(statistic.periods)
+        ],
         links=LinksOut(
             csv=pivot_url(pivot, statistic.period, format="csv", **extra),
             xlsx=pivot_url(pivot, statistic.period, format="xlsx", **extra),

@@ -20,7 +20,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final
 
@@ -63,6 +63,9 @@ from dargah.statistics.pivots import PIVOTS, Pivot, get_pivot
 
 API_PREFIX: Final = "/api/v1"
 PURPOSE: Final = "داشبورد آمار ملی"
+# A period is national when the institutions reporting it reach this share of the
+# period most reported (the default of Settings.statistics_national_share).
+NATIONAL_SHARE: Final = 0.5
 _PERIOD: Final = re.compile(r"^[0-9]{4}(-[0-9]{1,2})?$")
 _CONSUMERS: Final = frozenset({Role.HQ, Role.AGENCY})
 _NOT_GIVEN: Final = ("نامشخص", "Not given")
@@ -84,18 +87,46 @@ def access_kind(access: Access) -> AccessKind:
     return AccessKind.ROWS if access.level is GrantLevel.ROWS else AccessKind.AGGREGATE
 
 
+def national_periods(reporting: dict[str, int], share: float = NATIONAL_SHARE) -> list[str]:
+    """The periods of ``reporting`` (institutions reporting, by period) that are
+    national: reported by at least ``share`` of the institutions that reported the
+    period most reported, oldest first. One university's early upload of a new term is
+    not a national figure; the term becomes national as the others report."""
+    if not reporting:
+        return []
+    most = max(reporting.values())
+    return sorted(
+        (period for period, count in reporting.items() if count >= share * most),
+        key=period_key,
+    )
+
+
 @dataclass(frozen=True)
 class PivotView:
-    """A pivot the caller can read, with the periods loaded within its scope."""
+    """A pivot the caller can read, with the periods loaded within its scope and how
+    many institutions reported each."""
 
     pivot: Pivot
     dataset: Dataset
     access: Access
     periods: list[str]  # oldest first
+    reporting: dict[str, int] = field(default_factory=dict)  # institutions, by period
+    national_share: float = NATIONAL_SHARE
+
+    @property
+    def national(self) -> list[str]:
+        """The national periods, oldest first (``national_periods``)."""
+        return national_periods(self.reporting, self.national_share)
 
     @property
     def latest(self) -> str | None:
-        """The period shown by default: the latest loaded."""
+        """The period shown by default: the latest national one."""
+        national = self.national
+        return national[-1] if national else (self.periods[-1] if self.periods else None)
+
+    @property
+    def latest_loaded(self) -> str | None:
+        """The latest period anyone loaded, national or not."""
         return self.periods[-1] if self.periods else None
 
 
@@ -143,6 +174,29 @@ class Coverage:
     # Active institutions of the types the data set requires (None: it requires none).
     institutions_expected: int | None
     expected_reporting: int | None  # how many of those expected reported
+    # Institutions reporting the period most reported in the caller's scope: what a
+    # national period is measured against.
+    most_reporting: int = 0
+
+    @property
+    def of(self) -> int:
+        """What the reporting are counted against: those expected, else the most that
+        reported any period."""
+        if self.institutions_expected:
+            return self.institutions_expected
+        return max(self.most_reporting, self.institutions_reporting)
+
+    @property
+    def reporting(self) -> int:
+        """Those reporting, of those expected when the data set names them."""
+        if self.institutions_expected and self.expected_reporting is not None:
+            return self.expected_reporting
+        return self.institutions_reporting
+
+    @property
+    def share(self) -> float:
+        """``reporting`` / ``of`` (0 when there is nothing to count against)."""
+        return self.reporting / self.of if self.of else 0.0
 
 
 @dataclass(frozen=True)
@@ -163,6 +217,18 @@ class Statistic:
     loaded_at: datetime | None
     coverage: Coverage
     query: QueryAnswer  # the query service's answer the cells come from
+    periods: list[str] = field(default_factory=list)  # loaded in the caller's scope
+    national_periods: list[str] = field(default_factory=list)  # of those, the national
+
+    @property
+    def national(self) -> bool:
+        """Whether the period read is a national one."""
+        return self.period in self.national_periods
+
+    @property
+    def national_period(self) -> str | None:
+        """The latest national period."""
+        return self.national_periods[-1] if self.national_periods else None
 
     @property
     def kind(self) -> AccessKind:
@@ -197,40 +263,64 @@ def period_key(period: str) -> tuple[int, int]:
     return (int(year), int(term) if term.isdigit() else 0)
 
 
-def _resolve_period(
-    pivot: Pivot, dataset: Dataset, wanted: str | None, loaded: Sequence[str]
-) -> str:
-    """The period to read: the one asked for if loaded, the latest loaded if none was
-    asked for. A term asked of a data set reported per academic year reads that year
-    (1403-1 is in the academic year 1403), so one dashboard period serves every pivot."""
-    if wanted is None:
-        if loaded:
-            return loaded[-1]
-    elif wanted in loaded:
+def resolve_period(dataset: Dataset, wanted: str, loaded: Sequence[str]) -> str | None:
+    """The period read when ``wanted`` is asked of ``dataset``: itself if loaded; for
+    data reported per academic year, the year of a term asked (1403-1 is in the
+    academic year 1403), so one dashboard period serves every pivot. None when the data
+    set holds neither."""
+    if wanted in loaded:
         return wanted
-    elif dataset.cadence == Cadence.ACADEMIC_YEAR.value and "-" in wanted:
+    if dataset.cadence == Cadence.ACADEMIC_YEAR.value and "-" in wanted:
         year = wanted.partition("-")[0]
         if year in loaded:
             return year
+    return None
+
+
+def period_url(pivot: Pivot, period: str) -> str:
+    """The API address of ``pivot`` for ``period``."""
+    return f"{API_PREFIX}/statistics/{pivot.id}?period={period}"
+
+
+def _resolve_period(
+    pivot: Pivot, dataset: Dataset, wanted: str | None, loaded: Sequence[str], default: str | None
+) -> str:
+    """The period to read: the one asked for if held (``resolve_period``), the latest
+    national period (``default``) if none was asked for; otherwise
+    ``statistics_period_not_loaded``, naming the periods held and their addresses."""
+    if wanted is None:
+        if default is not None:
+            return default
+    else:
+        found = resolve_period(dataset, wanted, loaded)
+        if found is not None:
+            return found
     title_fa, title_en = dataset.title_fa, dataset.title_en
     if not loaded:
         message_fa = f"هنوز داده‌ای از «{title_fa}» در دامنهٔ دسترسی شما بار نشده است."
         message_en = f"No data of '{title_en}' within your access has been loaded yet."
     else:
-        shown = "، ".join(loaded)
+        shown = "، ".join(to_persian_digits(period) for period in reversed(loaded))
         message_fa = (
-            f"برای دورهٔ {wanted} داده‌ای از «{title_fa}» در دامنهٔ دسترسی شما بار نشده "
-            f"است؛ دوره‌های بارشده: {shown}."
+            f"«{title_fa}» برای دورهٔ {to_persian_digits(str(wanted))} در دامنهٔ دسترسی شما "
+            f"داده ندارد؛ دوره‌هایی که دارد: {shown}."
         )
         message_en = (
-            f"No data of '{title_en}' within your access is loaded for period {wanted}; "
-            f"loaded periods: {', '.join(loaded)}."
+            f"'{title_en}' holds no data within your access for period {wanted}; "
+            f"the periods it holds: {', '.join(reversed(loaded))}."
         )
     raise NotFound(
         message_fa,
         message_en,
         code="statistics_period_not_loaded",
-        details={"pivot": pivot.id, "period": wanted, "loaded": list(loaded)},
+        details={
+            "pivot": pivot.id,
+            "period": wanted,
+            "loaded": list(loaded),
+            "links": [
+                {"period": period, "url": period_url(pivot, period)} for period in reversed(loaded)
+            ],
+        },
     )
 
 
@@ -280,13 +370,27 @@ def _loads(columns: Sequence[Any], document: DatasetDocument, limits: RowLimits)
     )
 
 
-def _loaded_periods(session: Session, document: DatasetDocument, limits: RowLimits) -> list[str]:
-    periods = session.scalars(_loads([RecordSlice.period], document, limits).distinct())
-    return sorted(set(periods), key=period_key)
+def _reporting(session: Session, document: DatasetDocument, limits: RowLimits) -> dict[str, int]:
+    """Institutions reporting each period loaded, within the scope, oldest first (one
+    slice per institution and period: counting slices counts institutions)."""
+    rows = session.execute(
+        _loads(
+            [RecordSlice.period, func.count(RecordSlice.institution_id.distinct())],
+            document,
+            limits,
+        ).group_by(RecordSlice.period)
+    )
+    found = {str(period): int(count) for period, count in rows}
+    return {period: found[period] for period in sorted(found, key=period_key)}
 
 
 def _coverage(
-    session: Session, dataset: Dataset, document: DatasetDocument, limits: RowLimits, period: str
+    session: Session,
+    dataset: Dataset,
+    document: DatasetDocument,
+    limits: RowLimits,
+    period: str,
+    most: int,
 ) -> tuple[Coverage, datetime | None]:
     """Institutions reporting ``period`` (and of those expected), and its last load."""
     required = sorted(dataset.required_institution_types or [])
@@ -303,7 +407,7 @@ def _coverage(
         ).where(RecordSlice.period == period)
     ).one()
     if not required:
-        return Coverage(int(reporting), None, None), loaded_at
+        return Coverage(int(reporting), None, None, most), loaded_at
     expected = session.scalar(
         select(func.count())
         .select_from(Member)
@@ -314,7 +418,8 @@ def _coverage(
             *_member_scope(limits),
         )
     )
-    return Coverage(int(reporting), int(expected or 0), int(expected_reporting)), loaded_at
+    coverage = Coverage(int(reporting), int(expected or 0), int(expected_reporting), most)
+    return coverage, loaded_at
 
 
 # -- which grant -------------------------------------------------------------------------
@@ -439,6 +544,16 @@ def _named(
 # -- refusals ------------------------------------------------------------------------------
 
 
+def _field_titles(dataset: Dataset, name: str) -> tuple[str, str]:
+    """A field's Persian and English titles (its name when the schema has none)."""
+    version = catalogue.active_version(dataset)
+    if version is not None:
+        for item in catalogue.schema_of(version).fields:
+            if item.name == name:
+                return item.title, item.title_en
+    return name, name
+
+
 def _refusal(
     pivot: Pivot, dataset: Dataset, principal: Principal, cause: str, field: str | None
 ) -> DargahError:
@@ -455,8 +570,9 @@ def _refusal(
         )
     owner_fa, owner_en = dataset.owner.name_fa, dataset.owner.name_en
     if field:
-        reason_fa = f"مجوز شما فیلد «{field}» را که این آمار بر پایهٔ آن است در بر نمی‌گیرد"
-        reason_en = f"Your grant does not cover the field '{field}' this statistic groups by"
+        title_fa, title_en = _field_titles(dataset, field)
+        reason_fa = f"مجوز شما ستون «{title_fa}» را که این آمار بر پایهٔ آن است در بر نمی‌گیرد"
+        reason_en = f"Your grant does not cover the field '{title_en}' this statistic groups by"
     else:
         reason_fa = f"برای «{dataset.title_fa}» مجوز دسترسی فعال ندارید"
         reason_en = f"You hold no active grant on '{dataset.title_en}'"
@@ -536,9 +652,11 @@ def answer(
     secret: bytes,
     grant_id: int | None = None,
     output: str = "json",
+    national_share: float = NATIONAL_SHARE,
 ) -> Statistic:
-    """Pivot ``pivot_id`` for ``period`` (None: the latest loaded within the caller's
-    scope), read through the query service under the caller's access.
+    """Pivot ``pivot_id`` for ``period`` (None: the latest national period within the
+    caller's scope, ``national_periods``), read through the query service under the
+    caller's access.
 
     Refusals of the query service (no grant, a field outside it) are audited there and
     raised here as ``statistics_grant_required`` with the next step, or
@@ -553,7 +671,9 @@ def answer(
             access = _named(session, principal, dataset, grant_id)
         else:
             access, chosen = _reader(session, principal, dataset, document, pivot)
-        loaded = _loaded_periods(session, document, access.rows) if access else []
+        reporting = _reporting(session, document, access.rows) if access else {}
+    loaded = list(reporting)
+    national = national_periods(reporting, national_share)
     if access is None:
         # The query service refuses and audits the refusal, as for any other read.
         _query(
@@ -569,7 +689,7 @@ def answer(
         )
         # Not reached: ``serves`` mirrors the query service's field checks.
         raise _refusal(pivot, dataset, principal, "grant_required", None)
-    read = _resolve_period(pivot, dataset, wanted, loaded)
+    read = _resolve_period(pivot, dataset, wanted, loaded, national[-1] if national else None)
 
     def count(group_by: Sequence[str]) -> QueryAnswer:
         return _query(
@@ -594,7 +714,8 @@ def answer(
         total = totals.rows[0][0] if totals.rows else 0
     with atomic(session):
         labels = _labels(session, document, pivot.group_by, [cell[0] for cell in cells])
-        coverage, loaded_at = _coverage(session, dataset, document, access.rows, read)
+        most = max(reporting.values(), default=0)
+        coverage, loaded_at = _coverage(session, dataset, document, access.rows, read, most)
     shown = [
         StatCell(
             labels=tuple(labels[index][value] for index, value in enumerate(dimensions)),
@@ -618,6 +739,8 @@ def answer(
         loaded_at=loaded_at,
         coverage=coverage,
         query=found,
+        periods=loaded,
+        national_periods=national,
     )
 
 
@@ -743,14 +866,17 @@ def _institution_labels(session: Session, values: set[Any]) -> dict[Any, Label]:
 # -- the listing -------------------------------------------------------------------------------
 
 
-def visible_pivots(session: Session, *, principal: Principal) -> list[PivotView]:
+def visible_pivots(
+    session: Session, *, principal: Principal, national_share: float = NATIONAL_SHARE
+) -> list[PivotView]:
     """The pivots the caller can read now, in the catalogue's order, each with the
-    periods loaded within the caller's scope. Metadata only: not audited."""
+    periods loaded within the caller's scope and the institutions reporting each.
+    Metadata only: not audited."""
     found: list[PivotView] = []
     if principal.role is not Role.INSTITUTION and principal.role not in _CONSUMERS:
         return found
     with atomic(session):
-        periods: dict[tuple[str, int | None], list[str]] = {}
+        reporting: dict[tuple[str, int | None], dict[str, int]] = {}
         for pivot in PIVOTS:
             try:
                 dataset, document = _active(session, pivot.dataset)
@@ -760,9 +886,10 @@ def visible_pivots(session: Session, *, principal: Principal) -> list[PivotView]
             if access is None:
                 continue
             key = (dataset.slug, access.grant_id)
-            if key not in periods:
-                periods[key] = _loaded_periods(session, document, access.rows)
-            found.append(PivotView(pivot, dataset, access, periods[key]))
+            if key not in reporting:
+                reporting[key] = _reporting(session, document, access.rows)
+            counts = reporting[key]
+            found.append(PivotView(pivot, dataset, access, list(counts), counts, national_share))
     return found
 
 
@@ -773,8 +900,16 @@ def dashboard_periods(views: Iterable[PivotView]) -> list[str]:
 
 
 def default_period(views: Iterable[PivotView]) -> str | None:
-    """The dashboard's default period: the latest loaded for any pivot."""
-    periods = dashboard_periods(views)
+    """The dashboard's default period: the latest period that is national for every
+    pivot holding it (``national_periods``) — one university's early upload of a new
+    term does not make the dashboard open on it. With no such period, the latest
+    loaded."""
+    shown = list(views)
+    periods = dashboard_periods(shown)
+    for period in reversed(periods):
+        holders = [view for view in shown if period in view.periods]
+        if holders and all(period in view.national for view in holders):
+            return period
     return periods[-1] if periods else None
 
 

@@ -17,7 +17,10 @@ STATISTICS_MESSAGES: Final[dict[str, dict[str, str]]] = {
             "مجوزهای شما. هر نمایش با هدف «داشبورد آمار ملی» در گزارش ممیزی ثبت می‌شود."
         ),
         "st.period": "دوره",
-        "st.period_help": "نیمسال (۱۴۰۳-۱) یا سال؛ پیش‌فرض آخرین دورهٔ بارشده است.",
+        "st.period_help": (
+            "نیمسال (۱۴۰۳-۱) یا سال؛ پیش‌فرض آخرین دورهٔ ملی است: دوره‌ای که دست‌کم {share} "
+            "شمار موسسه‌های پرگزارش‌ترین دوره آن را گزارش داده‌اند."
+        ),
         "st.show": "نمایش",
         "st.period_read": "دورهٔ خوانده‌شده: {period}",
         "st.year_of_term": "سال تحصیلی {year} (این داده سالانه گزارش می‌شود)",
@@ -26,8 +29,10 @@ STATISTICS_MESSAGES: Final[dict[str, dict[str, str]]] = {
         "st.loaded_at": "آخرین بارگذاری",
         "st.never_loaded": "بارگذاری نشده",
         "st.coverage": "پوشش",
-        "st.coverage_expected": "{reporting} از {expected} موسسهٔ موظف گزارش داده‌اند",
-        "st.coverage_plain": "{reporting} موسسه گزارش داده‌اند",
+        "st.coverage_expected": "{reporting} از {expected} موسسهٔ موظف گزارش داده‌اند ({share})",
+        "st.coverage_of_most": (
+            "{reporting} از {expected} موسسه گزارش داده‌اند ({share} پرگزارش‌ترین دوره)"
+        ),
         "st.access_own": "دادهٔ موسسهٔ خودتان",
         "st.access_grant": "با مجوز شمارهٔ {grant} ({level})",
         "st.suppressed": (
@@ -47,6 +52,16 @@ STATISTICS_MESSAGES: Final[dict[str, dict[str, str]]] = {
         "st.unavailable": "این آمار نمایش داده نشد",
         "st.period_invalid": "دورهٔ «{period}» خوانا نیست؛ آخرین دوره نمایش داده شد.",
         "st.periods_none": "هنوز داده‌ای بار نشده است",
+        "st.coverage_title": "چه کسانی دورهٔ {period} را گزارش داده‌اند",
+        "st.national": "ملی",
+        "st.not_national": (
+            "این دوره هنوز ملی نیست (کمتر از {share} موسسه‌های پرگزارش‌ترین دوره آن را "
+            "گزارش داده‌اند)؛ این شمارها آمار کشور نیستند."
+        ),
+        "st.latest_national": "آخرین دورهٔ ملی: {period}",
+        "st.missing": "«{dataset}» برای دورهٔ {period} داده‌ای ندارد. دوره‌هایی که دارد:",
+        "st.missing_none": "«{dataset}» هنوز در دامنهٔ دسترسی شما داده‌ای ندارد.",
+        "st.periods_held": "دوره‌های موجود",
     },
     "en": {
         "nav.statistics": "Statistics",
@@ -57,7 +72,10 @@ STATISTICS_MESSAGES: Final[dict[str, dict[str, str]]] = {
             "purpose «داشبورد آمار ملی» (national statistics dashboard)."
         ),
         "st.period": "Period",
-        "st.period_help": "A term (1403-1) or a year; by default the latest loaded.",
+        "st.period_help": (
+            "A term (1403-1) or a year; by default the latest national period: one reported "
+            "by at least {share} of the institutions that reported the period most reported."
+        ),
         "st.show": "Show",
         "st.period_read": "Period read: {period}",
         "st.year_of_term": "academic year {year} (this data is reported yearly)",
@@ -66,8 +84,13 @@ STATISTICS_MESSAGES: Final[dict[str, dict[str, str]]] = {
         "st.loaded_at": "Last loaded",
         "st.never_loaded": "not loaded",
         "st.coverage": "Coverage",
-        "st.coverage_expected": "{reporting} of {expected} institutions due have reported",
-        "st.coverage_plain": "{reporting} institutions have reported",
+        "st.coverage_expected": (
+            "{reporting} of {expected} institutions due have reported ({share})"
+        ),
+        "st.coverage_of_most": (
+            "{reporting} of {expected} institutions have reported ({share} of the period most "
+            "reported)"
+        ),
         "st.access_own": "Your institution's own data",
         "st.access_grant": "Under grant #{grant} ({level})",
         "st.suppressed": (
@@ -88,5 +111,15 @@ STATISTICS_MESSAGES: Final[dict[str, dict[str, str]]] = {
         "st.unavailable": "This statistic could not be shown",
         "st.period_invalid": "The period '{period}' cannot be read; the latest is shown.",
         "st.periods_none": "Nothing loaded yet",
+        "st.coverage_title": "Who has reported {period}",
+        "st.national": "national",
+        "st.not_national": (
+            "This period is not national yet (fewer than {share} of the institutions of the "
+            "period most reported have reported it): these counts are not the country's."
+        ),
+        "st.latest_national": "Latest national period: {period}",
+        "st.missing": "'{dataset}' holds no data for {period}. The periods it holds:",
+        "st.missing_none": "'{dataset}' holds no data within your access yet.",
+        "st.periods_held": "Periods held",
     },
 }

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Final
+from urllib.parse import urlencode
 
 from dargah.errors import DargahError
-from dargah.statistics.service import PivotView, Statistic
+from dargah.statistics.service import Coverage, PivotView, Statistic
 from dargah.web.i18n import Language, digits, format_number, translate
 from dargah.web.query_forms import Chart, bar_chart
 
@@ -39,11 +40,93 @@ class PivotPanel:
     rows: list[list[PivotCell]] = field(default_factory=list)
     chart: Chart | None = None
     year_of_term: str | None = None  # the year read for a term asked of yearly data
+    coverage: str = ""  # coverage_text of the period read
+    missing_period: str | None = None  # asked of a data set that does not hold it
+    links: list[PeriodLink] = field(default_factory=list)  # the periods it does hold
+
+
+@dataclass(frozen=True)
+class PeriodLink:
+    """A period a data set holds, as a link to the dashboard at that period."""
+
+    period: str
+    text: str  # in the page's digits
+    url: str
+    national: bool
+
+
+def dashboard_url(period: str) -> str:
+    """The dashboard at ``period``."""
+    return f"/statistics?{urlencode({'period': period})}"
+
+
+def period_links(view: PivotView, language: Language) -> list[PeriodLink]:
+    """The periods ``view``'s data set holds, latest first, as links."""
+    national = set(view.national)
+    return [
+        PeriodLink(period, digits(period, language), dashboard_url(period), period in national)
+        for period in reversed(view.periods)
+    ]
 
 
 def failed(view: PivotView, error: DargahError) -> PivotPanel:
     """A panel saying why the pivot could not be shown."""
     return PivotPanel(view=view, error=error)
+
+
+def missing(view: PivotView, period: str, language: Language) -> PivotPanel:
+    """A panel saying that the data set holds no data for ``period``, with links to the
+    periods it holds (never a raw error)."""
+    return PivotPanel(view=view, missing_period=period, links=period_links(view, language))
+
+
+def percent(share: float, language: Language) -> str:
+    """``share`` as a whole percentage: «۹۵٪» in Persian, "95%" in English."""
+    value = str(round(share * 100))
+    return f"{digits(value, language)}٪" if language == "fa" else f"{value}%"
+
+
+def coverage_text(coverage: Coverage, language: Language) -> str:
+    """«۱۸۰ از ۱۹۰ موسسهٔ موظف گزارش داده‌اند (۹۵٪)», in ``language``."""
+    key = "st.coverage_expected" if coverage.institutions_expected else "st.coverage_of_most"
+    return translate(
+        language,
+        key,
+        reporting=format_number(coverage.reporting, language),
+        expected=format_number(coverage.of, language),
+        share=percent(coverage.share, language),
+    )
+
+
+@dataclass(frozen=True)
+class DatasetCoverage:
+    """Who reported the period shown, for one data set of the dashboard."""
+
+    title: str
+    text: str  # coverage_text
+    national: bool
+    national_link: PeriodLink | None  # the latest national period, when not this one
+
+
+def coverage_summary(panels: list[PivotPanel], language: Language) -> list[DatasetCoverage]:
+    """One line per data set on the dashboard (its first panel that was read)."""
+    found: dict[str, DatasetCoverage] = {}
+    for item in panels:
+        statistic = item.statistic
+        if statistic is None or statistic.dataset.slug in found:
+            continue
+        link = None
+        latest = statistic.national_period
+        if not statistic.national and latest is not None:
+            link = PeriodLink(latest, digits(latest, language), dashboard_url(latest), True)
+        dataset = statistic.dataset
+        found[dataset.slug] = DatasetCoverage(
+            title=dataset.title_en if language == "en" else dataset.title_fa,
+            text=coverage_text(statistic.coverage, language),
+            national=statistic.national,
+            national_link=link,
+        )
+    return list(found.values())
 
 
 def panel(view: PivotView, statistic: Statistic, language: Language) -> PivotPanel:
@@ -77,4 +160,6 @@ def panel(view: PivotView, statistic: Statistic, language: Language) -> PivotPan
         rows=rows,
         chart=chart,
         year_of_term=year,
+        coverage=coverage_text(statistic.coverage, language),
+        links=period_links(view, language),
     )

@@ -72,6 +72,13 @@ def test_periods_and_institutions_reporting_against_those_required(
 def test_filters_narrow_the_coverage(client: TestClient, world: World) -> None:
     by_year = _hit(_ask(client, world.consumer, "دانشجویان", period="۱۴۰۳"))
     assert [item["period"] for item in by_year["coverage"]["periods"]] == ["1403-1"]
+    # A year or term typed in the question narrows the same way.
+    written = _ask(client, world.consumer, "دانشجویان سال ۱۴۰۳")
+    assert written["period"] == "1403"
+    assert written["unmatched"] == []
+    assert [item["period"] for item in _hit(written)["coverage"]["periods"]] == ["1403-1"]
+    term = _ask(client, world.consumer, "دانشجویان نیمسال ۱۴۰۲/۲")
+    assert term["period"] == "1402-2"
 
     by_type = _hit(_ask(client, world.consumer, "دانشجویان", institution_type="payame_noor"))
     assert [
@@ -247,8 +254,25 @@ def test_code_value_matches_name_the_field_and_the_value(client: TestClient, wor
             "title_en": "PhD",
             "code_list": "test_levels",
             "code": "phd",
+            "field_title_fa": "مقطع تحصیلی",
+            "field_title_en": "Degree level",
+            "named_entirely": True,
         }
     ]
+    assert hit["filters"] == [
+        {
+            "field": "degree_level",
+            "field_title_fa": "مقطع تحصیلی",
+            "field_title_en": "Degree level",
+            "op": "=",
+            "values": [{"code": "phd", "label_fa": "دکتری تخصصی", "label_en": "PhD"}],
+            "text_fa": "مقطع تحصیلی = دکتری تخصصی",
+            "text_en": "Degree level = PhD",
+        }
+    ]
+    assert hit["query_builder"] == (
+        f"/datasets/{SLUG}/query?where_field_0=degree_level&where_op_0=%3D&where_value_0=phd"
+    )
 
 
 def _variant(
@@ -354,3 +378,71 @@ def test_bad_questions_are_refused_with_a_code(
 
 def test_a_question_needs_a_caller(client: TestClient) -> None:
     assert client.get(URL, params={"q": "دانشجویان"}).status_code == 401
+
+
+def test_a_question_with_a_value_answers_with_the_filter_in_the_query_body(
+    client: TestClient, world: World
+) -> None:
+    give_grant(client, world, level="rows", personal=True)
+
+    hit = _hit(_ask(client, world.consumer, "دانشجویان دکترا"))
+
+    assert [item["text_fa"] for item in hit["filters"]] == ["مقطع تحصیلی = دکتری تخصصی"]
+    step = hit["next_step"]
+    assert step["action"] == "query"
+    assert {"field": "degree_level", "op": "=", "value": "phd"} in step["body"]["where"]
+    body = {**step["body"], "purpose": "برنامه‌ریزی پذیرش دکتری"}
+    answer = client.post(step["url"], json=body, headers=headers(world.consumer))
+    assert answer.status_code == 200, answer.text
+    rows = answer.json()["rows"]
+    assert len(rows) == 3  # one doctoral student in each of the three loads
+    assert {row["degree_level"] for row in rows} == {"phd"}
+
+
+@pytest.fixture
+def shipped(session: Session, actor: Callable[..., Actor]) -> Actor:
+    catalogue.sync_builtin(
+        session,
+        principal=ADMIN,
+        code_list_documents=builtin_code_lists(),
+        dataset_documents=builtin_datasets(),
+    )
+    return actor(Role.HQ)
+
+
+@pytest.mark.parametrize(
+    ("question", "first", "filter_fa"),
+    [
+        ("دانشجویان پزشکی", "students", "رشته تحصیلی = پزشکی"),
+        ("هیئت علمی زن", "faculty", "جنسیت = زن"),
+        ("دانشجویان دکتری", "students", "مقطع تحصیلی = دکتری تخصصی"),
+        ("هيات‌علمي خانم", "faculty", "جنسیت = زن"),
+        ("how many female faculty members", "faculty", "جنسیت = زن"),
+    ],
+)
+def test_the_questions_of_issue_13_find_the_data_set_and_its_filter(
+    client: TestClient, shipped: Actor, question: str, first: str, filter_fa: str
+) -> None:
+    answer = _ask(client, shipped, question)
+
+    assert answer["held"] is True
+    assert answer["unmatched"] == []
+    hit = answer["datasets"][0]
+    assert hit["id"] == first
+    assert filter_fa in [item["text_fa"] for item in hit["filters"]]
+    # Every value found carries its field's title and its own label, never a bare code.
+    for match in hit["matches"]:
+        if match["kind"] == "code_value":
+            assert match["field_title_fa"]
+            assert match["title_fa"]
+            assert match["title_fa"] != match["code"]
+
+
+def test_a_question_the_gateway_holds_nothing_for_says_so(
+    client: TestClient, shipped: Actor
+) -> None:
+    answer = _ask(client, shipped, "قیمت نفت خام در بازار")
+
+    assert answer["held"] is False
+    assert answer["next_step"]["action"] == "information_request"
+    assert "قیمت" in answer["unmatched"]

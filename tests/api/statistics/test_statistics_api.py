@@ -173,6 +173,10 @@ def test_small_cells_are_withheld_with_a_neighbour_and_last(
         "institutions_reporting": 3,
         "institutions_expected": 3,
         "expected_reporting": 3,
+        "most_reporting": 3,
+        "reporting": 3,
+        "of": 3,
+        "share": 1.0,
     }
     assert answer["loaded_at"] is not None
 
@@ -222,6 +226,10 @@ def test_a_grant_without_a_grouped_field_does_not_reach_the_pivot(
     assert problem["details"]["cause"] == "field_not_granted"
     assert problem["details"]["field"] == "field_of_study"
     assert problem["details"]["next_step"]["body"]["fields"] == ["field_of_study"]
+    # The person reads the field's title, not its name.
+    assert "«رشته تحصیلی»" in problem["message_fa"]
+    assert "field_of_study" not in problem["message_fa"]
+    assert "'Field of study'" in problem["message_en"]
 
 
 def test_a_scoped_grant_sees_only_its_province(
@@ -233,6 +241,10 @@ def test_a_scoped_grant_sees_only_its_province(
         "institutions_reporting": 1,
         "institutions_expected": 1,
         "expected_reporting": 1,
+        "most_reporting": 1,
+        "reporting": 1,
+        "of": 1,
+        "share": 1.0,
     }
 
     levels = _get(client, world.scoped, "/students-by-degree-level-gender").json()

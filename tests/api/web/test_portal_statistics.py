@@ -4,6 +4,7 @@ the CSRF token, the navigation link only for people who may read a pivot, refusa
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from collections.abc import Callable
@@ -89,7 +90,7 @@ def test_an_hq_user_sees_every_pivot_as_a_chart_and_a_table(
     assert page.text.count('class="chart__svg"') == 5
     assert page.text.count('class="table query-table"') == 5
     # The latest period is chosen; research outputs are read for its academic year.
-    assert re.search(r'<option value="1403-1"\s+selected>۱۴۰۳-۱</option>', page.text)
+    assert re.search(r'<option value="1403-1"\s+selected>۱۴۰۳-۱ \(ملی\)</option>', page.text)
     assert "سال تحصیلی ۱۴۰۳" in page.text
     # By province: Tehran's 60 shown, two cells withheld (no bar), the total from the
     # ungrouped count.
@@ -114,8 +115,12 @@ def test_the_english_page_and_a_chosen_period(client: TestClient, hq_user: Actor
 
     assert page.status_code == 200
     assert "National statistics" in page.text
-    # Nothing of the students is loaded for the year as such: said per pivot.
-    assert page.text.count("statistics_period_not_loaded") == 4
+    # Nothing of the students is loaded for the year as such: said per pivot, in words,
+    # with a link to the term they hold — never as a raw error code.
+    assert "statistics_period_not_loaded" not in page.text
+    shown = html.unescape(page.text)
+    assert shown.count("'Students' holds no data for 1403. The periods it holds:") == 4
+    assert page.text.count('<a href="/statistics?period=1403-1">1403-1</a>') == 4
     assert page.text.count('class="chart__svg"') == 1
     assert "Journal article" in page.text
 

@@ -17,6 +17,7 @@ from typing import Annotated, Any, Final
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Request
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 from starlette.responses import RedirectResponse, Response
@@ -30,6 +31,7 @@ from dargah.catalogue.evolution import Evolution
 from dargah.catalogue.models import (
     DATASET_STATUS_LABELS,
     VERSION_STATUS_LABELS,
+    CodeList,
     Dataset,
     DatasetVersion,
     VersionStatus,
@@ -161,9 +163,82 @@ class _Hit:
     link: str | None
 
     @property
+    def builder(self) -> str | None:
+        """The query builder with the suggested filters, where the next step is a query
+        on a page this node serves (else the filters are shown as text)."""
+        if self.link is None or self.answer.next_step.action is not discovery.Action.QUERY:
+            return None
+        return self.answer.builder_url
+
+    @property
     def match_kind(self) -> str:
         """The strongest reason it was found."""
         return self.answer.matches[0].kind.value
+
+
+@dataclass(frozen=True)
+class _FieldRef:
+    """A field named by a search, as the page's list of fields found shows it."""
+
+    name: str
+    title: str
+    title_en: str
+
+
+@dataclass(frozen=True)
+class _FieldFound:
+    dataset: Dataset
+    field: _FieldRef
+
+
+@dataclass(frozen=True)
+class _ValueRef:
+    code: str
+    label_fa: str
+    label_en: str
+
+
+@dataclass(frozen=True)
+class _ValueFound:
+    code_list: CodeList
+    value: _ValueRef
+
+
+def _found_by_words(
+    session: Session, answers: list[discovery.DatasetAnswer]
+) -> tuple[list[_FieldFound], list[_ValueFound]]:
+    """The fields and code values the question's words met, from the ask-first answer
+    (so the lists agree with the data sets found)."""
+    fields: list[_FieldFound] = []
+    seen: set[tuple[str, str]] = set()
+    wanted: dict[tuple[str, str], _ValueRef] = {}
+    for hit in answers:
+        for match in hit.matches:
+            if match.kind is discovery.MatchKind.FIELD and match.field:
+                fields.append(
+                    _FieldFound(
+                        hit.dataset,
+                        _FieldRef(match.field, match.title_fa or "", match.title_en or ""),
+                    )
+                )
+            elif match.kind is discovery.MatchKind.CODE_VALUE and match.code_list and match.code:
+                key = (match.code_list, match.code)
+                if key not in seen:
+                    seen.add(key)
+                    wanted[key] = _ValueRef(
+                        match.code, match.title_fa or "", match.title_en or match.title_fa or ""
+                    )
+    lists = {
+        item.slug: item
+        for item in session.scalars(
+            select(CodeList).where(CodeList.slug.in_(sorted({slug for slug, _ in wanted})))
+        )
+    }
+    # Values of the institution types (a column of every record) have no code list page.
+    values = [
+        _ValueFound(lists[slug], value) for (slug, _), value in wanted.items() if slug in lists
+    ]
+    return fields, values
 
 
 @router.get("/catalogue")
@@ -183,6 +258,7 @@ def browse(request: Request, session: SessionDep, user: CanRead) -> Response:
         "list_hits": [],
         "hits": [],
         "ask_step": None,
+        "unmatched": [],
     }
     if query.q:
         answer = discovery.ask_first(
@@ -203,10 +279,9 @@ def browse(request: Request, session: SessionDep, user: CanRead) -> Response:
             for hit in found
         ]
         context["ask_step"] = answer.next_step  # set when the gateway holds none of it
-        results = search_catalogue(session, query.q)
-        context["field_hits"] = [hit for hit in results.fields if query.admits(hit.dataset)]
-        context["value_hits"] = results.values
-        context["list_hits"] = results.code_lists
+        context["unmatched"] = answer.unmatched
+        context["field_hits"], context["value_hits"] = _found_by_words(session, found)
+        context["list_hits"] = search_catalogue(session, query.q).code_lists
     else:
         datasets = list(
             service.list_datasets(session, domain=query.domain or None, status=query.status or None)

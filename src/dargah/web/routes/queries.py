@@ -256,16 +256,24 @@ def _page(
 def builder(request: Request, session: SessionDep, user: CanQuery, slug: str) -> Response:
     """The query builder: the fields the caller's grant allows, masked ones marked.
 
-    ``group_by`` (repeatable) and ``as_of`` in the address fill the form in (the
-    statistics dashboard links here so); nothing runs until the person posts it.
+    ``group_by`` (repeatable), ``as_of`` and the filter rows (``where_field_N``,
+    ``where_op_N``, ``where_value_N``) in the address fill the form in (the statistics
+    dashboard and the ask-first search link here so); nothing runs until the person
+    posts it.
     """
     params = request.query_params
     grant_id = _grant_id(params.get("grant", ""))
     setting = _setting(session, user, slug, grant_id, language_of(request))
     usable = {choice.name for choice in setting.choices if choice.usable}
     group_by = [name for name in params.getlist("group_by") if name in usable]
+    # The ask-first search links here with the filters a question names, in the form's
+    # own fields (where_field_N, where_op_N, where_value_N).
+    filters = [
+        row for row in read_form(list(params.multi_items())).filters if row["field"] in usable
+    ]
     form = QueryForm(
         grant=str(setting.access.grant_id or "") if setting.access else "",
+        filters=filters,
         group_by=group_by,
         count=bool(group_by),
         as_of=params.get("as_of", "")[:40],

@@ -24,7 +24,14 @@ from dargah.statistics import exports, service
 from dargah.statistics.schemas import builder_url
 from dargah.web.deps import FormFields, PortalUser, require_form, require_page
 from dargah.web.downloads import statistic_table, variant_of
-from dargah.web.statistics_view import PivotPanel, failed, panel
+from dargah.web.statistics_view import (
+    PivotPanel,
+    coverage_summary,
+    failed,
+    missing,
+    panel,
+    percent,
+)
 from dargah.web.templating import language_of, render
 
 router = APIRouter(include_in_schema=False)
@@ -53,9 +60,11 @@ def _grant(text: str | None) -> int | None:
 def dashboard(
     request: Request, session: SessionDep, settings: SettingsDep, user: CanQuery
 ) -> Response:
-    """Every pivot the person may read, for the period chosen (default: the latest)."""
+    """Every pivot the person may read, for the period chosen (default: the latest
+    national period, ``service.default_period``), with who reported it."""
     language = language_of(request)
-    views = service.visible_pivots(session, principal=user.principal)
+    share = settings.statistics_national_share
+    views = service.visible_pivots(session, principal=user.principal, national_share=share)
     if not views:
         raise _none_visible()
     asked = request.query_params.get("period", "")
@@ -67,6 +76,13 @@ def dashboard(
     secret = settings.secret_key.get_secret_value().encode()
     panels: list[PivotPanel] = []
     for view in views:
+        if (
+            period is not None
+            and service.resolve_period(view.dataset, period, view.periods) is None
+        ):
+            # Said in the page's language with the periods it holds, not as an error.
+            panels.append(missing(view, period, language))
+            continue
         try:
             statistic = service.answer(
                 session,
@@ -76,6 +92,7 @@ def dashboard(
                 secret=secret,
                 grant_id=view.access.grant_id,
                 output="html",
+                national_share=share,
             )
         except DargahError as exc:
             panels.append(failed(view, exc))
@@ -83,9 +100,12 @@ def dashboard(
         panels.append(panel(view, statistic, language))
     context = {
         "panels": panels,
+        "coverage": coverage_summary(panels, language),
         "periods": service.dashboard_periods(views),
+        "national": {item for view in views for item in view.national},
         "period": period,
         "period_problem": problem,
+        "share": percent(share, language),
         "builder_url": builder_url,
     }
     return render(request, "statistics/dashboard.html", context)
@@ -112,6 +132,7 @@ def export_pivot(
         secret=settings.secret_key.get_secret_value().encode(),
         grant_id=_grant(fields.get("grant")),
         output=file_format,
+        national_share=settings.statistics_national_share,
     )
     headers = {
         "Content-Disposition": f'attachment; filename="{exports.filename(statistic, file_format)}"',
