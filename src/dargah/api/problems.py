@@ -153,7 +153,16 @@ def install_problem_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(PersianValueError)
-    async def _persian_value(request: Request, exc: PersianValueError) -> JSONResponse:
+    async def _persian_value(request: Request, exc: PersianValueError) -> Response:
+        page = _html_page(
+            request,
+            status=422,
+            code=exc.code,
+            message_fa=exc.message_fa,
+            message_en=exc.message_en,
+        )
+        if page is not None:
+            return page
         return problem(
             status=422,
             code=exc.code,
@@ -163,7 +172,22 @@ def install_problem_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        # A portal page with a bad address or query (``/submissions/abc``) is an HTML
+        # error page in the page's language, never problem+json inside the portal.
+        fields = sorted({item["field"] for item in _validation_errors(exc) if item["field"]})
+        named = "، ".join(fields), ", ".join(fields)
+        page = _html_page(
+            request,
+            status=422,
+            code="invalid_request",
+            message_fa="نشانی این صفحه یا یکی از مقدارهای آن معتبر نیست"
+            + (f" ({named[0]})." if fields else "."),
+            message_en="The page's address or one of its values is not valid"
+            + (f" ({named[1]})." if fields else "."),
+        )
+        if page is not None:
+            return page
         return problem(
             status=422,
             code="invalid_request",

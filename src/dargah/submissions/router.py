@@ -22,6 +22,7 @@ from dargah.db.session import Database
 from dargah.errors import InvalidInput
 from dargah.members import service as members
 from dargah.members.models import Member
+from dargah.persian.inputs import DigitsStr
 from dargah.submissions import jobs as _jobs  # noqa: F401  (registers the handler)
 from dargah.submissions import reports, service
 from dargah.submissions.models import (
@@ -142,9 +143,9 @@ def create_submission(
 def list_submissions(
     session: SessionDep,
     principal: Reader,
-    dataset: str | None = None,
-    period: str | None = None,
-    institution: str | None = None,
+    dataset: DigitsStr | None = None,
+    period: DigitsStr | None = None,
+    institution: DigitsStr | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> list[SubmissionOut]:
     """Submissions the caller may see, newest first."""
@@ -319,11 +320,7 @@ def receipt(session: SessionDep, principal: Reader, submission_id: int) -> JSONR
     """The receipt signed by the gateway (verify with ``dargah receipt verify``)."""
     submission = service.get_submission(session, submission_id, principal=principal)
     if submission.receipt is None:
-        raise InvalidInput(
-            "رسید پس از پایان پردازش صادر می‌شود.",
-            "The receipt is issued when processing ends.",
-            code="receipt_not_ready",
-        )
+        raise service.no_receipt(submission)
     return JSONResponse(submission.receipt)
 
 

@@ -204,3 +204,31 @@ def test_json_batch_answers_per_item(client: TestClient, staff: Actor) -> None:
     assert body["submission"]["status"] == "partially_accepted"
     assert [item["accepted"] for item in body["items"]] == [True, False, True]
     assert body["items"][1]["findings"][0]["code"] == "national_id_repeated"
+
+
+@pytest.mark.parametrize("period", ["۱۴۰۳-۲", "١٤٠٣-٢", "1403\u20112", " \u200f۱۴۰۳–۲ "])
+def test_a_period_typed_in_persian_or_arabic_digits_is_accepted(
+    client: TestClient, staff: Actor, period: str
+) -> None:
+    opened = _open(client, staff, period=period)
+
+    assert opened["period"] == "1403-2"
+    listed = client.get(
+        "/api/v1/submissions", params={"period": "۱۴۰۳-۲"}, headers=_auth(staff)
+    ).json()
+    assert [item["id"] for item in listed] == [opened["id"]]
+
+
+def test_a_batch_period_in_persian_digits_is_accepted(client: TestClient, staff: Actor) -> None:
+    response = client.post(
+        "/api/v1/datasets/test_students/batches",
+        json={
+            "period": "۱۴۰۳-۱",
+            "items": [{"student_number": "۷", "national_id": "۰۰۱۲۳۴۵۶۷۹", "degree_level": "phd"}],
+        },
+        headers=_auth(staff),
+    )
+
+    assert response.status_code == 201, response.text
+    assert response.json()["submission"]["period"] == "1403-1"
+    assert response.json()["items"][0]["accepted"] is True
