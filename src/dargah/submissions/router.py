@@ -9,6 +9,7 @@ submission reports ``size_bytes`` so an interrupted client resumes from there.
 from __future__ import annotations
 
 import tempfile
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -22,6 +23,7 @@ from dargah.db.session import Database
 from dargah.errors import InvalidInput
 from dargah.members import service as members
 from dargah.members.models import Member
+from dargah.persian import format_jalali
 from dargah.persian.inputs import DigitsStr
 from dargah.submissions import jobs as _jobs  # noqa: F401  (registers the handler)
 from dargah.submissions import reports, service
@@ -101,6 +103,9 @@ def submission_out(session: Any, submission: Submission) -> SubmissionOut:
         created_at=submission.created_at,
         received_at=submission.received_at,
         finished_at=submission.finished_at,
+        created_at_jalali=_jalali(submission.created_at),
+        received_at_jalali=_jalali(submission.received_at) if submission.received_at else None,
+        finished_at_jalali=_jalali(submission.finished_at) if submission.finished_at else None,
         links={
             "self": base,
             "body": f"{base}/body",
@@ -109,6 +114,11 @@ def submission_out(session: Any, submission: Submission) -> SubmissionOut:
             "receipt": f"{base}/receipt",
         },
     )
+
+
+def _jalali(moment: datetime) -> str:
+    """A time as a person in Iran reads it beside the ISO one: ``1403/07/15 14:05``."""
+    return format_jalali(moment, with_time=True)
 
 
 @router.post(

@@ -74,6 +74,9 @@ class SubmissionOut(BaseModel):
     created_at: datetime
     received_at: datetime | None
     finished_at: datetime | None
+    created_at_jalali: str = Field(description="created_at as a Jalali date, Tehran time")
+    received_at_jalali: str | None = Field(description="received_at, Jalali, Tehran time")
+    finished_at_jalali: str | None = Field(description="finished_at, Jalali, Tehran time")
     links: dict[str, str]
 
 

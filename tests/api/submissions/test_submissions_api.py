@@ -4,6 +4,7 @@ report, receipt; institution scope; large bodies through the job runner."""
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any, cast
@@ -232,3 +233,15 @@ def test_a_batch_period_in_persian_digits_is_accepted(client: TestClient, staff:
     assert response.status_code == 201, response.text
     assert response.json()["submission"]["period"] == "1403-1"
     assert response.json()["items"][0]["accepted"] is True
+
+
+def test_times_come_with_their_jalali_reading(client: TestClient, staff: Actor) -> None:
+    opened = _open(client, staff)
+    base = opened["links"]["self"]
+    client.put(f"{base}/body", content=BODY, headers=_auth(staff))
+    done = client.post(f"{base}/complete", headers=_auth(staff)).json()
+
+    assert re.fullmatch(r"1[34]\d\d/\d\d/\d\d \d\d:\d\d", done["created_at_jalali"])
+    assert re.fullmatch(r"1[34]\d\d/\d\d/\d\d \d\d:\d\d", done["finished_at_jalali"])
+    receipt = client.get(f"{base}/receipt", headers=_auth(staff)).json()["receipt"]
+    assert receipt["finished_at_jalali"] == done["finished_at_jalali"]
