@@ -156,9 +156,12 @@ def list_submissions(
     dataset: DigitsStr | None = None,
     period: DigitsStr | None = None,
     institution: DigitsStr | None = None,
+    status: SubmissionStatus | None = None,
+    sort: Literal["newest", "oldest", "period", "dataset", "status"] = "newest",
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> list[SubmissionOut]:
-    """Submissions the caller may see, newest first."""
+    """Submissions the caller may see, filtered, sorted (newest first) and paged."""
     institution_id = members.get_member(session, institution).id if institution else None
     rows = service.list_submissions(
         session,
@@ -166,7 +169,10 @@ def list_submissions(
         institution_id=institution_id,
         dataset_slug=dataset,
         period=period,
+        status=status.value if status else None,
+        order=sort,
         limit=limit,
+        offset=offset,
     )
     return [submission_out(session, row) for row in rows]
 

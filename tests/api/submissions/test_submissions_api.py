@@ -245,3 +245,22 @@ def test_times_come_with_their_jalali_reading(client: TestClient, staff: Actor) 
     assert re.fullmatch(r"1[34]\d\d/\d\d/\d\d \d\d:\d\d", done["finished_at_jalali"])
     receipt = client.get(f"{base}/receipt", headers=_auth(staff)).json()["receipt"]
     assert receipt["finished_at_jalali"] == done["finished_at_jalali"]
+
+
+def test_the_list_filters_by_status_and_pages(client: TestClient, staff: Actor) -> None:
+    first = _open(client, staff)
+    second = _open(client, staff, period="1403-2")
+    headers = _auth(staff)
+
+    receiving = client.get(
+        "/api/v1/submissions", params={"status": "receiving"}, headers=headers
+    ).json()
+    assert {item["id"] for item in receiving} == {first["id"], second["id"]}
+    assert (
+        client.get("/api/v1/submissions", params={"status": "accepted"}, headers=headers).json()
+        == []
+    )
+    page = client.get(
+        "/api/v1/submissions", params={"sort": "oldest", "limit": 1, "offset": 1}, headers=headers
+    ).json()
+    assert [item["id"] for item in page] == [second["id"]]
