@@ -251,3 +251,22 @@ def test_a_coded_value_is_shown_with_its_label_and_a_rule_by_its_title(
         "PhD",
         "Exists in another data set",
     )
+
+
+def test_an_operator_filters_by_institution_typed_in_persian_digits(
+    client: TestClient, session: Session, staff: Actor, actor: MakeActor
+) -> None:
+    other = actor(Role.INSTITUTION, institution=make_institution(session, code="7302"))
+    mine = _send(client, staff, GOOD)
+    theirs = _send(client, other, GOOD)
+    client.cookies.set("dargah_session", actor(Role.OPERATOR).token)
+
+    everything = client.get("/submissions")
+    assert 'name="institution"' in everything.text  # operators choose the institution
+    assert f'href="{mine}"' in everything.text
+    assert f'href="{theirs}"' in everything.text
+    filtered = client.get("/submissions", params={"institution": "IR/UNI/۷۳۰۲"})
+    assert f'href="{theirs}"' in filtered.text
+    assert f'href="{mine}"' not in filtered.text
+    client.cookies.set("dargah_session", staff.token)
+    assert 'name="institution"' not in client.get("/submissions").text
