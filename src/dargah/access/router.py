@@ -22,6 +22,7 @@ from dargah.access.schemas import (
 )
 from dargah.api.deps import SessionDep, require
 from dargah.db.base import utcnow
+from dargah.persian.inputs import DigitsStr
 
 router = APIRouter(tags=["grants"])
 
@@ -34,7 +35,7 @@ CanRequest = Annotated[Principal, require(Permission.GRANTS_REQUEST)]
 def list_grants(
     session: SessionDep,
     principal: CanRead,
-    dataset: Annotated[str | None, Query(max_length=63)] = None,
+    dataset: Annotated[DigitsStr | None, Query(max_length=63)] = None,
     active: bool = False,
 ) -> list[GrantOut]:
     """Grants the caller holds or gives (all of them for operators and auditors)."""
@@ -75,7 +76,7 @@ def revoke_grant(
 def list_requests(
     session: SessionDep,
     principal: CanRead,
-    dataset: Annotated[str | None, Query(max_length=63)] = None,
+    dataset: Annotated[DigitsStr | None, Query(max_length=63)] = None,
     status: GrantRequestStatus | None = None,
 ) -> list[GrantRequestOut]:
     """Requests the caller made or may decide."""

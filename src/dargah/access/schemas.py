@@ -11,6 +11,7 @@ from dargah.access.models import Grant, GrantLevel, GrantRequest
 from dargah.members.models import InstitutionType
 from dargah.members.provinces import find_province
 from dargah.persian import normalize
+from dargah.persian.inputs import DigitsStr
 
 PERIOD_PATTERN = r"^[0-9]{4}(-[0-9]{1,2})?$"
 
@@ -42,15 +43,15 @@ class RowScope(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    institutions: list[str] | None = Field(
+    institutions: list[DigitsStr] | None = Field(
         default=None, description="Member identifiers of institutions (IR/UNI/1001)"
     )
     institution_types: list[InstitutionType] | None = None
-    provinces: Annotated[list[str] | None, AfterValidator(_provinces)] = Field(
+    provinces: Annotated[list[DigitsStr] | None, AfterValidator(_provinces)] = Field(
         default=None, description="Province codes, ISO codes or names"
     )
-    period_from: str | None = Field(default=None, pattern=PERIOD_PATTERN)
-    period_to: str | None = Field(default=None, pattern=PERIOD_PATTERN)
+    period_from: DigitsStr | None = Field(default=None, pattern=PERIOD_PATTERN)
+    period_to: DigitsStr | None = Field(default=None, pattern=PERIOD_PATTERN)
 
 
 class GrantTerms(BaseModel):
@@ -72,8 +73,8 @@ class GrantTerms(BaseModel):
 class GrantCreate(GrantTerms):
     """The owner gives a consumer access to a data set."""
 
-    dataset: str = Field(min_length=2, max_length=63)
-    consumer: str = Field(
+    dataset: DigitsStr = Field(min_length=2, max_length=63)
+    consumer: DigitsStr = Field(
         min_length=2, max_length=120, description="HQ unit code, or an agency's identifier"
     )
 
@@ -81,7 +82,7 @@ class GrantCreate(GrantTerms):
 class GrantRequestCreate(GrantTerms):
     """A consumer asks the owner for access; the consumer is the caller."""
 
-    dataset: str = Field(min_length=2, max_length=63)
+    dataset: DigitsStr = Field(min_length=2, max_length=63)
 
 
 class GrantRevoke(BaseModel):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -13,7 +15,7 @@ from starlette.responses import Response
 from dargah.context import request_id_var
 from dargah.errors import DargahError
 from dargah.logs import get_logger
-from dargah.persian import PersianValueError
+from dargah.persian import PersianValueError, format_jalali
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 _log = get_logger(__name__)
@@ -74,7 +76,7 @@ def problem(
         "request_id": request_id_var.get(),
     }
     if details:
-        body["details"] = details
+        body["details"] = with_jalali(details)
     if errors:
         body["errors"] = errors
     request_id = request_id_var.get()
@@ -82,6 +84,30 @@ def problem(
         # Errors answered outside the request middleware (a 500) still name the request.
         headers = {**(headers or {}), "X-Request-ID": request_id}
     return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+
+
+_ISO_TIME = re.compile(
+    r"^\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?)?$"
+)
+
+
+def with_jalali(details: dict[str, Any]) -> dict[str, Any]:
+    """``details`` with a ``<name>_jalali`` companion beside every ISO date or time, so a
+    person reading the problem sees the date as it is written in Iran (Tehran time)."""
+    companions: dict[str, str] = {}
+    for name, value in details.items():
+        if not isinstance(value, str) or not _ISO_TIME.match(value):
+            continue
+        try:
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            continue
+        timed = "T" in value or " " in value
+        if timed and moment.tzinfo is None:
+            continue  # a wall-clock time without a zone names no instant to convert
+        reading = format_jalali(moment, with_time=timed) if timed else format_jalali(moment.date())
+        companions.setdefault(f"{name}_jalali", reading)
+    return {**details, **{key: text for key, text in companions.items() if key not in details}}
 
 
 def request_language(request: Request) -> str:
@@ -153,7 +179,16 @@ def install_problem_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(PersianValueError)
-    async def _persian_value(request: Request, exc: PersianValueError) -> JSONResponse:
+    async def _persian_value(request: Request, exc: PersianValueError) -> Response:
+        page = _html_page(
+            request,
+            status=422,
+            code=exc.code,
+            message_fa=exc.message_fa,
+            message_en=exc.message_en,
+        )
+        if page is not None:
+            return page
         return problem(
             status=422,
             code=exc.code,
@@ -163,7 +198,22 @@ def install_problem_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        # A portal page with a bad address or query (``/submissions/abc``) is an HTML
+        # error page in the page's language, never problem+json inside the portal.
+        fields = sorted({item["field"] for item in _validation_errors(exc) if item["field"]})
+        named = "، ".join(fields), ", ".join(fields)
+        page = _html_page(
+            request,
+            status=422,
+            code="invalid_request",
+            message_fa="نشانی این صفحه یا یکی از مقدارهای آن معتبر نیست"
+            + (f" ({named[0]})." if fields else "."),
+            message_en="The page's address or one of its values is not valid"
+            + (f" ({named[1]})." if fields else "."),
+        )
+        if page is not None:
+            return page
         return problem(
             status=422,
             code="invalid_request",

@@ -11,6 +11,7 @@ from dargah.audit.events import AUDIT_ACTION_DESCRIPTIONS, AuditAction
 from dargah.audit.models import AuditEntry
 from dargah.audit.service import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, EntryPage
 from dargah.audit.verify import ChainReport
+from dargah.persian.inputs import DigitsDatetime, DigitsStr
 
 
 class EntrySearchQuery(BaseModel):
@@ -22,16 +23,16 @@ class EntrySearchQuery(BaseModel):
         default_factory=list,
         description="Action codes (docs/audit-events.md), repeated or comma-separated",
     )
-    actor: str | None = Field(default=None, max_length=200, description="Who acted, exactly")
-    member: str | None = Field(default=None, max_length=120, description="e.g. IR/UNI/1001")
+    actor: DigitsStr | None = Field(default=None, max_length=200, description="Who acted, exactly")
+    member: DigitsStr | None = Field(default=None, max_length=120, description="e.g. IR/UNI/1001")
     entity_type: str | None = Field(default=None, max_length=60)
-    entity_id: str | None = Field(default=None, max_length=200)
-    request_id: str | None = Field(default=None, max_length=64)
+    entity_id: DigitsStr | None = Field(default=None, max_length=200)
+    request_id: DigitsStr | None = Field(default=None, max_length=64)
     personal_data: bool | None = Field(default=None, description="Only reads of personal data")
-    since: datetime | None = Field(
+    since: DigitsDatetime | None = Field(
         default=None, alias="from", description="From this time, inclusive (UTC if no zone)"
     )
-    until: datetime | None = Field(
+    until: DigitsDatetime | None = Field(
         default=None, alias="to", description="Up to this time, exclusive (UTC if no zone)"
     )
     limit: int = Field(

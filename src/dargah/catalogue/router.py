@@ -30,6 +30,7 @@ from dargah.catalogue.schemas import (
     VersionSummary,
 )
 from dargah.errors import not_found
+from dargah.persian.inputs import DigitsStr
 
 router = APIRouter(tags=["catalogue"])
 
@@ -46,7 +47,7 @@ def list_datasets(
     _reader: Reader,
     domain: str | None = None,
     status: str | None = None,
-    owner: str | None = None,
+    owner: DigitsStr | None = None,
 ) -> list[DatasetOut]:
     """Data sets by domain, lifecycle status or owning HQ unit."""
     rows = service.list_datasets(session, domain=domain, status=status, owner=owner)
@@ -210,7 +211,7 @@ def list_code_lists(session: SessionDep, _reader: Reader) -> list[CodeListSummar
 
 @router.get("/codelists/{slug}", response_model=CodeListOut, response_model_by_alias=True)
 def show_code_list(
-    session: SessionDep, _reader: Reader, slug: str, version: str | None = None
+    session: SessionDep, _reader: Reader, slug: str, version: DigitsStr | None = None
 ) -> CodeListOut:
     """A code list's values at its active version or a named one."""
     code_list = codelists.get_code_list(session, slug)

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from dargah.catalogue.models import DatasetStatus
+from dargah.persian.inputs import DigitsInt, DigitsStr
 
 
 class LabelledCode(BaseModel):
@@ -132,7 +133,7 @@ class Decision(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     note: str | None = Field(default=None, max_length=4000)
-    transition_days: int = Field(default=180, ge=0, le=3650)
+    transition_days: DigitsInt = Field(default=180, ge=0, le=3650)
 
 
 class Rejection(BaseModel):
@@ -148,13 +149,13 @@ class DatasetUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    steward: str | None = None
+    steward: DigitsStr | None = None
     status: DatasetStatus | None = None
     description_fa: str | None = Field(default=None, max_length=8000)
     description_en: str | None = Field(default=None, max_length=8000)
     usage_notes_fa: str | None = Field(default=None, max_length=8000)
     usage_notes_en: str | None = Field(default=None, max_length=8000)
-    small_cell_threshold: int | None = Field(default=None, ge=1, le=100)
+    small_cell_threshold: DigitsInt | None = Field(default=None, ge=1, le=100)
 
 
 class CodeListSummary(BaseModel):

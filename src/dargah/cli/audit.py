@@ -11,6 +11,7 @@ from rich.table import Table
 from dargah.audit import service
 from dargah.audit.verify import DEFAULT_BATCH_SIZE
 from dargah.cli._common import actor, console, fail, open_database
+from dargah.cli.inputs import whole_number
 from dargah.errors import DargahError
 
 app = typer.Typer(
@@ -65,8 +66,10 @@ def search_command(
     until: Annotated[
         datetime | None, typer.Option("--to", formats=_TIME_FORMATS, help="Exclusive, UTC")
     ] = None,
-    limit: Annotated[int, typer.Option()] = service.DEFAULT_PAGE_SIZE,
-    cursor: Annotated[int | None, typer.Option(help="Show entries before this seq")] = None,
+    limit: Annotated[int, typer.Option(parser=whole_number)] = service.DEFAULT_PAGE_SIZE,
+    cursor: Annotated[
+        int | None, typer.Option(parser=whole_number, help="Show entries before this seq")
+    ] = None,
 ) -> None:
     """Search the audit log, newest first (the search itself is audited)."""
     with open_database() as database, database.session() as session:

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from rich.table import Table
 
 from dargah.cli._common import actor, console, err_console, fail, open_database
+from dargah.cli.inputs import whole_number
 from dargah.errors import DargahError
 from dargah.members import importer, service
 from dargah.members.models import AgencyRole, InstitutionType, MemberKind, MemberStatus
@@ -33,8 +34,8 @@ def list_command(
     province: Annotated[str | None, typer.Option(help="Code or name, e.g. 23 or تهران")] = None,
     status: Annotated[MemberStatus | None, typer.Option()] = None,
     parent: Annotated[str | None, typer.Option(help="Parent identifier")] = None,
-    limit: Annotated[int, typer.Option()] = 50,
-    offset: Annotated[int, typer.Option()] = 0,
+    limit: Annotated[int, typer.Option(parser=whole_number)] = 50,
+    offset: Annotated[int, typer.Option(parser=whole_number)] = 0,
 ) -> None:
     """List members with filters."""
     try:

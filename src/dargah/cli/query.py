@@ -31,6 +31,7 @@ from rich.table import Table
 
 from dargah.access.policy import Principal, Role
 from dargah.cli._common import actor, console, err_console, fail, open_database, settings
+from dargah.cli.inputs import whole_number
 from dargah.errors import DargahError, InvalidInput
 from dargah.members import service as members
 from dargah.members.models import MemberKind
@@ -442,12 +443,16 @@ def query(
     order_by: Annotated[
         list[str] | None, typer.Option(help="Sort keys: field or field:desc")
     ] = None,
-    limit: Annotated[int, typer.Option(help="Rows (or groups) per page, 1–50000")] = 1000,
+    limit: Annotated[
+        int, typer.Option(parser=whole_number, help="Rows (or groups) per page, 1–50000")
+    ] = 1000,
     as_of: Annotated[
         str | None, typer.Option(help="A UTC time (2025-01-01T00:00:00Z) or a period (1403-1)")
     ] = None,
     cursor: Annotated[str | None, typer.Option(help="Continue from a page's cursor")] = None,
-    grant: Annotated[int | None, typer.Option(help="The grant to use, if you hold several")] = None,
+    grant: Annotated[
+        int | None, typer.Option(parser=whole_number, help="The grant to use, if you hold several")
+    ] = None,
     format: Annotated[
         str | None, typer.Option("--format", help="table (default), json, csv, xlsx, parquet")
     ] = None,

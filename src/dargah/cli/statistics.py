@@ -25,6 +25,7 @@ from rich.table import Table
 
 from dargah.access.policy import Principal
 from dargah.cli._common import console, err_console, fail, open_database, settings
+from dargah.cli.inputs import whole_number
 from dargah.cli.query import gateway_problem, local_principal
 from dargah.errors import DargahError, InvalidInput
 from dargah.statistics import exports
@@ -209,7 +210,9 @@ def statistics_command(
         str | None, typer.Option(help="1403-1 (a term) or 1403 (a year); default: the latest")
     ] = None,
     format: Annotated[str, typer.Option("--format", help="table (default), csv, json")] = "table",
-    grant: Annotated[int | None, typer.Option(help="The grant to read under")] = None,
+    grant: Annotated[
+        int | None, typer.Option(parser=whole_number, help="The grant to read under")
+    ] = None,
     lang: Annotated[str, typer.Option(help="Labels in the table: fa or en")] = "fa",
     gateway: Annotated[
         str | None, typer.Option(help="Gateway URL, e.g. https://dargah.msrt.ir")

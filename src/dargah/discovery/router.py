@@ -10,6 +10,7 @@ from dargah.access.policy import Permission, Principal
 from dargah.api.deps import SessionDep, require
 from dargah.discovery import service
 from dargah.discovery.schemas import AskFirstOut, answer_out
+from dargah.persian.inputs import DigitsStr
 
 router = APIRouter(tags=["catalogue"])
 
@@ -25,7 +26,7 @@ def ask_first(
     session: SessionDep,
     principal: Reader,
     q: Annotated[str, Query(max_length=1000)],
-    period: Annotated[str | None, Query(max_length=40)] = None,
+    period: Annotated[DigitsStr | None, Query(max_length=40)] = None,
     institution_type: Annotated[str | None, Query(max_length=40)] = None,
 ) -> AskFirstOut:
     """Data sets matching ``q`` by title, field or code value, best first, each with the

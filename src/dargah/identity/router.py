@@ -22,6 +22,7 @@ from dargah.identity.schemas import (
     PersonUpdate,
     PrincipalOut,
 )
+from dargah.persian.inputs import DigitsStr
 
 router = APIRouter(tags=["identity"])
 
@@ -121,7 +122,7 @@ def list_people(
     session: SessionDep,
     principal: PeopleReader,
     role: Role | None = None,
-    institution: str | None = None,
+    institution: DigitsStr | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> list[PersonOut]:
@@ -156,7 +157,7 @@ def update_person(
 
 @router.get("/keys", response_model=list[ApiKeyOut], summary="List API keys")
 def list_keys(
-    session: SessionDep, principal: KeyManager, system: str | None = None
+    session: SessionDep, principal: KeyManager, system: DigitsStr | None = None
 ) -> list[ApiKeyOut]:
     """API keys the caller manages (institution staff: their institution's)."""
     return [

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from dargah.access.policy import Role
 from dargah.persian import normalize
+from dargah.persian.inputs import DigitsDatetime, DigitsStr
 from dargah.validation import reject_null
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{2,79}$")
@@ -19,7 +20,7 @@ class LoginRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    username: str = Field(min_length=1, max_length=80)
+    username: DigitsStr = Field(min_length=1, max_length=80)
     password: str = Field(min_length=1, max_length=500)
 
 
@@ -49,14 +50,16 @@ class PersonCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    username: str
+    username: DigitsStr
     full_name: str = Field(min_length=2, max_length=200)
     role: Role
     password: str = Field(min_length=1, max_length=500)
     email: str | None = Field(default=None, max_length=200)
-    mobile: str | None = Field(default=None, max_length=20)
-    institution: str | None = Field(default=None, description="Identifier, for institution staff")
-    hq_unit: str | None = Field(default=None, description="Code, for HQ staff")
+    mobile: DigitsStr | None = Field(default=None, max_length=20)
+    institution: DigitsStr | None = Field(
+        default=None, description="Identifier, for institution staff"
+    )
+    hq_unit: DigitsStr | None = Field(default=None, description="Code, for HQ staff")
 
     @field_validator("username")
     @classmethod
@@ -91,7 +94,7 @@ class PersonUpdate(BaseModel):
 
     full_name: str | None = Field(default=None, min_length=2, max_length=200)
     email: str | None = Field(default=None, max_length=200)
-    mobile: str | None = Field(default=None, max_length=20)
+    mobile: DigitsStr | None = Field(default=None, max_length=20)
     is_active: bool | None = None
     password: str | None = Field(default=None, min_length=1, max_length=500)
 
@@ -151,11 +154,11 @@ class ApiKeyCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    system: str = Field(description="System identifier, e.g. IR/UNI/1001/golestan")
+    system: DigitsStr = Field(description="System identifier, e.g. IR/UNI/1001/golestan")
     name: str = Field(min_length=2, max_length=200)
-    expires_at: datetime | None = None
+    expires_at: DigitsDatetime | None = None
     role: Role | None = None
-    hq_unit: str | None = None
+    hq_unit: DigitsStr | None = None
 
     @field_validator("expires_at")
     @classmethod

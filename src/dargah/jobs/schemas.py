@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from dargah.jobs.models import JOB_STATUS_LABELS, Job, JobStatus
 from dargah.jobs.service import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, JobPage
+from dargah.persian.inputs import DigitsStr
 
 
 class JobListQuery(BaseModel):
@@ -21,10 +22,10 @@ class JobListQuery(BaseModel):
         description="queued, running, succeeded, failed, cancelled; repeated or comma-separated",
     )
     kind: str | None = Field(default=None, max_length=60, description="e.g. submission.process")
-    institution: str | None = Field(
+    institution: DigitsStr | None = Field(
         default=None, max_length=120, description="The institution's identifier, IR/UNI/1001"
     )
-    created_by: str | None = Field(
+    created_by: DigitsStr | None = Field(
         default=None, max_length=200, description="The creator's key, e.g. person:12"
     )
     limit: int = Field(default=DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)

@@ -16,6 +16,7 @@ from dargah.members.models import (
 )
 from dargah.members.provinces import find_province
 from dargah.persian import normalize
+from dargah.persian.inputs import FOLDS_DIGITS, DigitsStr
 from dargah.validation import check_web_address, reject_null
 
 # X-Road restricts identifier parts to these characters.
@@ -60,8 +61,9 @@ OptionalText = Annotated[
 CityText = Annotated[
     str | None, Field(default=None, max_length=120), AfterValidator(_optional_text)
 ]
-Code = Annotated[str, Field(min_length=1, max_length=40), AfterValidator(_code)]
-ProvinceRef = Annotated[str | None, Field(default=None), AfterValidator(_province)]
+# Codes and province numbers are typed with any digits (FOLDS_DIGITS: «۲۳» is 23).
+Code = Annotated[str, FOLDS_DIGITS, Field(min_length=1, max_length=40), AfterValidator(_code)]
+ProvinceRef = Annotated[str | None, FOLDS_DIGITS, Field(default=None), AfterValidator(_province)]
 
 
 class MemberCreate(BaseModel):
@@ -76,7 +78,9 @@ class MemberCreate(BaseModel):
     institution_type: InstitutionType | None = None
     province: ProvinceRef = None
     city: CityText = None
-    parent: str | None = Field(default=None, description="Identifier of the parent institution")
+    parent: DigitsStr | None = Field(
+        default=None, description="Identifier of the parent institution"
+    )
     agency_role: AgencyRole | None = None
     website: str | None = Field(default=None, max_length=300)
     status: MemberStatus = MemberStatus.ACTIVE
@@ -98,7 +102,7 @@ class MemberUpdate(BaseModel):
     institution_type: InstitutionType | None = None
     province: ProvinceRef = None
     city: CityText = None
-    parent: str | None = None
+    parent: DigitsStr | None = None
     agency_role: AgencyRole | None = None
     website: str | None = Field(default=None, max_length=300)
     status: MemberStatus | None = None
@@ -186,7 +190,7 @@ class MemberFilter(BaseModel):
     institution_type: InstitutionType | None = None
     province: ProvinceRef = None
     status: MemberStatus | None = None
-    parent: str | None = None
+    parent: DigitsStr | None = None
     top_level: bool | None = Field(default=None, description="Only members without a parent")
     limit: int = Field(default=50, ge=1, le=1000)
     offset: int = Field(default=0, ge=0)

@@ -53,6 +53,7 @@ from dargah.members.models import INSTITUTION_TYPE_LABELS, Member
 from dargah.members.provinces import PROVINCES
 from dargah.persian import match_key, normalize, parse_jalali_date
 from dargah.persian.errors import PersianValueError
+from dargah.persian.inputs import FOLDS_DIGITS, DigitsInt, fold_input
 from dargah.records.history import state_as_of
 from dargah.records.models import RecordSlice
 from dargah.records.rollups import COUNT, Rollup, choose
@@ -182,9 +183,9 @@ class QuerySpec(BaseModel):
     )
     aggregates: list[Aggregate] = Field(default_factory=list, max_length=20)
     order_by: list[Order] = Field(default_factory=list, max_length=10)
-    limit: int = Field(default=DEFAULT_LIMIT, ge=1, le=MAX_ROWS)
+    limit: DigitsInt = Field(default=DEFAULT_LIMIT, ge=1, le=MAX_ROWS)
     cursor: str | None = Field(default=None, max_length=4000)
-    as_of: datetime | str | None = Field(
+    as_of: Annotated[datetime | str | None, FOLDS_DIGITS] = Field(
         default=None, description="A UTC time, or a period label (1403-1) for its slices"
     )
 
@@ -194,6 +195,7 @@ class QuerySpec(BaseModel):
         # Parsed here, not by pydantic's lax datetime, which reads "1403" as a Unix time.
         if not isinstance(value, str):
             return value
+        value = fold_input(value)  # «۱۴۰۳-۱»: this runs before the field's own folding
         if PERIOD_PATTERN.match(value):
             return value
         try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from dargah.persian.inputs import DigitsInt
 from dargah.records.query import QuerySpec
 
 
@@ -11,7 +12,7 @@ class QueryRequest(QuerySpec):
     """A query with the purpose it serves (audited) and, optionally, the grant it uses."""
 
     purpose: str = Field(min_length=3, max_length=300, description="Why the data is needed")
-    grant: int | None = Field(
+    grant: DigitsInt | None = Field(
         default=None, description="The grant to read under, when the caller holds several"
     )
 

@@ -10,6 +10,7 @@ from fastapi.responses import StreamingResponse
 from dargah.access.policy import Permission, Principal
 from dargah.api.deps import SessionDep, SettingsDep, require
 from dargah.errors import InvalidInput
+from dargah.persian.inputs import DigitsStr
 from dargah.records.exports import MEDIA_TYPES
 from dargah.statistics import exports, service
 from dargah.statistics.schemas import PivotListOut, StatisticOut, listing_out, statistic_out
@@ -48,7 +49,7 @@ def read_statistic(
     principal: CanQuery,
     pivot: str,
     period: Annotated[
-        str | None, Query(max_length=20, description="1403-1; default: the latest national")
+        DigitsStr | None, Query(max_length=20, description="1403-1; default: the latest national")
     ] = None,
     grant: Annotated[int | None, Query(description="The grant to read under")] = None,
     format: Annotated[str, Query(max_length=10, description="json, csv or xlsx")] = "json",

@@ -27,6 +27,10 @@ def payload_of(session: Session, submission: Submission, *, settings: Settings) 
     def when(value: Any) -> str | None:
         return receipts.timestamp(value) if value is not None else None
 
+    def jalali(value: Any) -> str | None:
+        # Beside each ISO time, the Jalali date and Tehran time a clerk reads.
+        return receipts.jalali_timestamp(value) if value is not None else None
+
     return {
         "type": RECEIPT_TYPE,
         "gateway": settings.node_member,
@@ -54,6 +58,9 @@ def payload_of(session: Session, submission: Submission, *, settings: Settings) 
         "received_at": when(submission.received_at),
         "started_at": when(submission.started_at),
         "finished_at": when(submission.finished_at),
+        "received_at_jalali": jalali(submission.received_at),
+        "started_at_jalali": jalali(submission.started_at),
+        "finished_at_jalali": jalali(submission.finished_at),
     }
 
 

@@ -9,6 +9,7 @@ submission reports ``size_bytes`` so an interrupted client resumes from there.
 from __future__ import annotations
 
 import tempfile
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -22,6 +23,8 @@ from dargah.db.session import Database
 from dargah.errors import InvalidInput
 from dargah.members import service as members
 from dargah.members.models import Member
+from dargah.persian import format_jalali
+from dargah.persian.inputs import DigitsStr
 from dargah.submissions import jobs as _jobs  # noqa: F401  (registers the handler)
 from dargah.submissions import reports, service
 from dargah.submissions.models import (
@@ -100,6 +103,9 @@ def submission_out(session: Any, submission: Submission) -> SubmissionOut:
         created_at=submission.created_at,
         received_at=submission.received_at,
         finished_at=submission.finished_at,
+        created_at_jalali=_jalali(submission.created_at),
+        received_at_jalali=_jalali(submission.received_at) if submission.received_at else None,
+        finished_at_jalali=_jalali(submission.finished_at) if submission.finished_at else None,
         links={
             "self": base,
             "body": f"{base}/body",
@@ -108,6 +114,11 @@ def submission_out(session: Any, submission: Submission) -> SubmissionOut:
             "receipt": f"{base}/receipt",
         },
     )
+
+
+def _jalali(moment: datetime) -> str:
+    """A time as a person in Iran reads it beside the ISO one: ``1403/07/15 14:05``."""
+    return format_jalali(moment, with_time=True)
 
 
 @router.post(
@@ -142,12 +153,15 @@ def create_submission(
 def list_submissions(
     session: SessionDep,
     principal: Reader,
-    dataset: str | None = None,
-    period: str | None = None,
-    institution: str | None = None,
+    dataset: DigitsStr | None = None,
+    period: DigitsStr | None = None,
+    institution: DigitsStr | None = None,
+    status: SubmissionStatus | None = None,
+    sort: Literal["newest", "oldest", "period", "dataset", "status"] = "newest",
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> list[SubmissionOut]:
-    """Submissions the caller may see, newest first."""
+    """Submissions the caller may see, filtered, sorted (newest first) and paged."""
     institution_id = members.get_member(session, institution).id if institution else None
     rows = service.list_submissions(
         session,
@@ -155,7 +169,10 @@ def list_submissions(
         institution_id=institution_id,
         dataset_slug=dataset,
         period=period,
+        status=status.value if status else None,
+        order=sort,
         limit=limit,
+        offset=offset,
     )
     return [submission_out(session, row) for row in rows]
 
@@ -319,11 +336,7 @@ def receipt(session: SessionDep, principal: Reader, submission_id: int) -> JSONR
     """The receipt signed by the gateway (verify with ``dargah receipt verify``)."""
     submission = service.get_submission(session, submission_id, principal=principal)
     if submission.receipt is None:
-        raise InvalidInput(
-            "رسید پس از پایان پردازش صادر می‌شود.",
-            "The receipt is issued when processing ends.",
-            code="receipt_not_ready",
-        )
+        raise service.no_receipt(submission)
     return JSONResponse(submission.receipt)
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from dargah.submissions.models import AcceptancePolicy, SubmissionMode
+from dargah.persian.inputs import DigitsInt, DigitsStr
+from dargah.submissions.models import AcceptancePolicy, SubmissionMode, SubmissionStatus
 
 
 class SubmissionCreate(BaseModel):
@@ -15,18 +16,20 @@ class SubmissionCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    dataset: str = Field(description="Data set id, e.g. students")
-    version: str | None = Field(default=None, description="Default: the active version")
-    institution: str | None = Field(
+    dataset: DigitsStr = Field(description="Data set id, e.g. students")
+    version: DigitsStr | None = Field(default=None, description="Default: the active version")
+    institution: DigitsStr | None = Field(
         default=None,
         description="Institution identifier (IR/UNI/1001); default: the caller's own",
     )
-    period: str = Field(description="1403-1 for a term, 1403 for a year, current")
+    period: DigitsStr = Field(
+        description="1403-1 for a term, 1403 for a year, current; Persian digits accepted"
+    )
     mode: SubmissionMode = SubmissionMode.SNAPSHOT
     policy: AcceptancePolicy = AcceptancePolicy.ALL_OR_NOTHING
     filename: str | None = Field(default=None, max_length=255)
-    format: str | None = Field(default=None, description="csv, xlsx, json or ndjson")
-    encoding: str | None = Field(default=None, description="Declared text encoding, wins")
+    format: DigitsStr | None = Field(default=None, description="csv, xlsx, json or ndjson")
+    encoding: DigitsStr | None = Field(default=None, description="Declared text encoding, wins")
     validate_only: bool = False
 
 
@@ -71,6 +74,9 @@ class SubmissionOut(BaseModel):
     created_at: datetime
     received_at: datetime | None
     finished_at: datetime | None
+    created_at_jalali: str = Field(description="created_at as a Jalali date, Tehran time")
+    received_at_jalali: str | None = Field(description="received_at, Jalali, Tehran time")
+    finished_at_jalali: str | None = Field(description="finished_at, Jalali, Tehran time")
     links: dict[str, str]
 
 
@@ -102,11 +108,11 @@ class BatchIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    period: str
-    institution: str | None = None
+    period: DigitsStr
+    institution: DigitsStr | None = None
     mode: SubmissionMode = SubmissionMode.DELTA
     policy: AcceptancePolicy = AcceptancePolicy.ACCEPT_VALID
-    version: str | None = None
+    version: DigitsStr | None = None
     items: list[dict[str, Any]] = Field(min_length=1, max_length=10_000)
 
 
@@ -123,3 +129,31 @@ class BatchOut(BaseModel):
 
     submission: SubmissionOut
     items: list[ItemResult]
+
+
+class SubmissionListQuery(BaseModel):
+    """The filters, sort and page of a list of submissions (the portal's query string).
+
+    Text filters accept Persian and Arabic-Indic digits («۱۴۰۳-۲»), like every input.
+    """
+
+    model_config = ConfigDict(extra="ignore")
+
+    dataset: DigitsStr | None = Field(default=None, max_length=63)
+    period: DigitsStr | None = Field(default=None, max_length=20)
+    status: SubmissionStatus | None = None
+    institution: DigitsStr | None = Field(default=None, max_length=160)
+    sort: Literal["newest", "oldest", "period", "dataset", "status"] = "newest"
+    page: DigitsInt = Field(default=1, ge=1, le=100_000)
+
+
+class FindingQuery(BaseModel):
+    """The filters, sort and page of a submission's findings (the portal's query string)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    severity: Literal["error", "warning"] | None = None
+    field: DigitsStr | None = Field(default=None, max_length=63)
+    code: DigitsStr | None = Field(default=None, max_length=60)
+    sort: Literal["row", "severity", "field", "code"] = "row"
+    page: DigitsInt = Field(default=1, ge=1, le=100_000)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Final
 
 import polars as pl
-from sqlalchemy import insert, select
+from sqlalchemy import ColumnElement, func, insert, select
 from sqlalchemy.orm import Session
 
 from dargah.access.policy import Principal, require_institution_access
@@ -32,6 +32,7 @@ from dargah.db.base import utcnow
 from dargah.db.session import Database, atomic
 from dargah.errors import Conflict, DargahError, InvalidInput, not_found
 from dargah.members.models import Member
+from dargah.persian.inputs import fold_input
 from dargah.records.models import RecordSlice
 from dargah.submissions import receipts
 from dargah.submissions.loading import Rejected, load_file
@@ -100,6 +101,9 @@ def resolve_target(
     if institution is None or institution.kind != "institution":
         raise not_found("موسسه", "Institution", str(institution_id))
     cadence = Cadence(dataset.cadence)
+    # The one place every caller's period passes (API, portal, CLI, batches): «۱۴۰۳-۲»
+    # typed as the form's hint shows is the period 1403-2.
+    period = fold_input(period)
     if not _PERIOD_PATTERNS[cadence].match(period):
         raise InvalidInput(
             "دورهٔ گزارش با تناوب این مجموعه‌داده نمی‌خواند (نمونه: ۱۴۰۳-۱ برای نیمسال، "
@@ -141,7 +145,7 @@ def create_submission(
             dataset_slug=target.dataset.slug,
             version=target.document.version,
             institution_id=institution_id,
-            period=period,
+            period=target.period,
             mode=mode.value,
             policy=policy.value,
             status=SubmissionStatus.RECEIVING.value,
@@ -165,7 +169,7 @@ def create_submission(
                 "dataset": submission.dataset_slug,
                 "version": submission.version,
                 "institution": target.institution.identifier,
-                "period": period,
+                "period": target.period,
                 "mode": mode.value,
                 "policy": policy.value,
             },
@@ -459,7 +463,11 @@ def _finish(
     submission.status = status.value
     submission.finished_at = utcnow()
     _store_findings(session, submission, outcome)
-    submission.receipt = receipts.issue(session, submission, settings=settings)
+    # A check-only submission stores nothing, so there is nothing for a receipt to
+    # attest: its report is its answer (and the page must not offer a receipt).
+    submission.receipt = (
+        None if submission.validate_only else receipts.issue(session, submission, settings=settings)
+    )
     audit.record(
         session,
         principal=principal,
@@ -592,6 +600,45 @@ def submit_file(
     )
 
 
+SUBMISSION_ORDERS: Final = ("newest", "oldest", "period", "dataset", "status")
+"""How a list of submissions may be sorted (``newest`` first by default)."""
+FINDING_ORDERS: Final = ("row", "severity", "field", "code")
+"""How a submission's findings may be sorted (file order by default)."""
+
+
+def _visible_submissions(
+    principal: Principal,
+    *,
+    institution_id: int | None,
+    dataset_slug: str | None,
+    period: str | None,
+    status: str | None,
+) -> list[ColumnElement[bool]]:
+    """The conditions of the submissions ``principal`` may see that match the filters."""
+    if principal.institution_id is not None and principal.role.value == "institution":
+        institution_id = principal.institution_id
+    conditions: list[ColumnElement[bool]] = []
+    if institution_id is not None:
+        require_institution_access(principal, institution_id)
+        conditions.append(Submission.institution_id == institution_id)
+    if dataset_slug:
+        conditions.append(Submission.dataset_slug == dataset_slug)
+    if period:
+        conditions.append(Submission.period == fold_input(period))
+    if status:
+        conditions.append(Submission.status == status)
+    return conditions
+
+
+_SUBMISSION_SORT: Final = {
+    "newest": (Submission.id.desc(),),
+    "oldest": (Submission.id.asc(),),
+    "period": (Submission.period.desc(), Submission.id.desc()),
+    "dataset": (Submission.dataset_slug.asc(), Submission.id.desc()),
+    "status": (Submission.status.asc(), Submission.id.desc()),
+}
+
+
 def list_submissions(
     session: Session,
     *,
@@ -599,20 +646,47 @@ def list_submissions(
     institution_id: int | None = None,
     dataset_slug: str | None = None,
     period: str | None = None,
+    status: str | None = None,
+    order: str = "newest",
     limit: int = 50,
+    offset: int = 0,
 ) -> list[Submission]:
-    """Submissions the caller may see, newest first."""
-    query = select(Submission).order_by(Submission.id.desc()).limit(limit)
-    if principal.institution_id is not None and principal.role.value == "institution":
-        institution_id = principal.institution_id
-    if institution_id is not None:
-        require_institution_access(principal, institution_id)
-        query = query.where(Submission.institution_id == institution_id)
-    if dataset_slug:
-        query = query.where(Submission.dataset_slug == dataset_slug)
-    if period:
-        query = query.where(Submission.period == period)
+    """Submissions the caller may see, newest first unless ``order`` says otherwise."""
+    conditions = _visible_submissions(
+        principal,
+        institution_id=institution_id,
+        dataset_slug=dataset_slug,
+        period=period,
+        status=status,
+    )
+    query = (
+        select(Submission)
+        .where(*conditions)
+        .order_by(*_SUBMISSION_SORT.get(order, _SUBMISSION_SORT["newest"]))
+        .limit(limit)
+        .offset(offset)
+    )
     return list(session.scalars(query))
+
+
+def count_submissions(
+    session: Session,
+    *,
+    principal: Principal,
+    institution_id: int | None = None,
+    dataset_slug: str | None = None,
+    period: str | None = None,
+    status: str | None = None,
+) -> int:
+    """How many submissions ``list_submissions`` would page through with these filters."""
+    conditions = _visible_submissions(
+        principal,
+        institution_id=institution_id,
+        dataset_slug=dataset_slug,
+        period=period,
+        status=status,
+    )
+    return int(session.scalar(select(func.count()).select_from(Submission).where(*conditions)) or 0)
 
 
 def findings_of(
@@ -627,6 +701,86 @@ def findings_of(
     if limit is not None:
         query = query.limit(limit)
     return list(session.scalars(query))
+
+
+@dataclass(frozen=True)
+class FindingsPage:
+    """One page of a submission's stored findings, and what the filters can choose."""
+
+    findings: list[SubmissionFinding]
+    total: int  # stored findings matching the filters
+    fields: list[str]  # the fields that have findings (for the field filter)
+    codes: list[str]  # the codes found (for the code filter)
+
+
+_FINDING_SORT: Final = {
+    "row": (SubmissionFinding.row, SubmissionFinding.id),
+    "severity": (SubmissionFinding.severity, SubmissionFinding.row, SubmissionFinding.id),
+    "field": (SubmissionFinding.field, SubmissionFinding.row, SubmissionFinding.id),
+    "code": (SubmissionFinding.code, SubmissionFinding.row, SubmissionFinding.id),
+}
+
+
+def findings_page(
+    session: Session,
+    submission: Submission,
+    *,
+    severity: str | None = None,
+    field: str | None = None,
+    code: str | None = None,
+    order: str = "row",
+    limit: int = 50,
+    offset: int = 0,
+) -> FindingsPage:
+    """The stored findings matching the filters, sorted, one page of them."""
+    mine = SubmissionFinding.submission_id == submission.id
+    conditions = [mine]
+    if severity:
+        conditions.append(SubmissionFinding.severity == severity)
+    if field:
+        conditions.append(SubmissionFinding.field == field)
+    if code:
+        conditions.append(SubmissionFinding.code == code)
+    rows = session.scalars(
+        select(SubmissionFinding)
+        .where(*conditions)
+        .order_by(*_FINDING_SORT.get(order, _FINDING_SORT["row"]))
+        .limit(limit)
+        .offset(offset)
+    )
+    total = session.scalar(select(func.count()).select_from(SubmissionFinding).where(*conditions))
+    fields = session.scalars(
+        select(SubmissionFinding.field)
+        .where(mine, SubmissionFinding.field.is_not(None))
+        .distinct()
+        .order_by(SubmissionFinding.field)
+    )
+    codes = session.scalars(
+        select(SubmissionFinding.code).where(mine).distinct().order_by(SubmissionFinding.code)
+    )
+    return FindingsPage(
+        findings=list(rows),
+        total=int(total or 0),
+        fields=[item for item in fields if item],
+        codes=list(codes),
+    )
+
+
+def no_receipt(submission: Submission) -> DargahError:
+    """Why ``submission`` has no receipt: a check-only one never gets one; any other
+    gets it when processing ends."""
+    if submission.validate_only:
+        return Conflict(
+            "ارسال «فقط بررسی» چیزی ذخیره نمی‌کند و رسید امضاشده ندارد؛ گزارش آن پاسخ آن است.",
+            "A check-only submission stores nothing and has no signed receipt; its report "
+            "is its answer.",
+            code="receipt_not_issued",
+        )
+    return InvalidInput(
+        "رسید پس از پایان پردازش صادر می‌شود.",
+        "The receipt is issued when processing ends.",
+        code="receipt_not_ready",
+    )
 
 
 # -- jobs -----------------------------------------------------------------------------

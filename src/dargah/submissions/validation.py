@@ -108,6 +108,9 @@ class BatchValidator:
         rows = batch[ROW]
         found: list[pl.DataFrame] = []
         typed: dict[str, pl.Series] = {ROW: rows}
+        # Rows whose value of a field was given but refused by its type check (an
+        # invalid national id): that value is null now, yet it was not left empty.
+        refused: dict[str, pl.Series] = {}
         actions, action_issues = self._actions(batch)
         found.append(action_issues)
         for item in schema.fields:
@@ -121,10 +124,13 @@ class BatchValidator:
             )
             typed[item.name] = converted.values
             found.append(converted.issues)
+            if converted.issues.height:
+                errors = converted.issues.filter(pl.col("severity") == issues.ERROR)
+                refused[item.name] = errors["row"].unique()
         frame = pl.DataFrame(typed).with_columns(actions.alias(ACTION))
         found.append(self._duplicate_keys(frame))
         for rule in schema.rules:
-            found.append(self._rule_findings(rule, frame))
+            found.append(self._rule_findings(rule, frame, refused))
         present = [item for item in found if item.height]
         all_issues = pl.concat(present) if present else issues.empty_issues()
         all_issues = self._ignore_non_key_findings_of_deletes(all_issues, frame)
@@ -284,12 +290,18 @@ class BatchValidator:
         self._seen_keys.append(keys.with_columns(pl.Series(_KEY_HASH, hashes)))
         self._seen_hashes.add(hashes)
 
-    def _rule_findings(self, rule: Rule, frame: pl.DataFrame) -> pl.DataFrame:
+    def _rule_findings(
+        self, rule: Rule, frame: pl.DataFrame, refused: dict[str, pl.Series]
+    ) -> pl.DataFrame:
         if isinstance(rule, CompareRule):
             failed = self._compare(rule, frame)
             subject = rule.left
         elif isinstance(rule, RequiredIfRule):
             failed = _when(rule.when, frame) & frame[rule.field].is_null()
+            if rule.field in refused:
+                # A value that was typed but refused already has its finding (one error
+                # per mistake): it is not also "required" with an empty value.
+                failed = failed & ~frame[ROW].is_in(refused[rule.field].implode())
             subject = rule.field
         elif isinstance(rule, CodeAttributeRule):
             failed = self._code_attribute(rule, frame)

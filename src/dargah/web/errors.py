@@ -23,7 +23,13 @@ _log = get_logger(__name__)
 
 # Paths that belong to machines, not to people: their errors stay problem+json.
 _MACHINE_PREFIXES: Final = ("/api/", "/healthz", "/readyz", "/metrics", "/openapi.json", "/docs")
-_TITLE_KEYS: Final = {403: "error.403", 404: "error.404", 500: "error.500"}
+_TITLE_KEYS: Final = {
+    403: "error.403",
+    404: "error.404",
+    409: "error.409",
+    422: "error.422",
+    500: "error.500",
+}
 
 
 def is_portal_path(path: str) -> bool:

@@ -16,6 +16,7 @@ from dargah.persian import TEHRAN, format_jalali, to_persian_digits
 from dargah.web.i18n_discovery import DISCOVERY_MESSAGES
 from dargah.web.i18n_queries import QUERY_MESSAGES
 from dargah.web.i18n_statistics import STATISTICS_MESSAGES
+from dargah.web.i18n_submissions import SUBMISSION_MESSAGES
 
 Language = Literal["fa", "en"]
 LANGUAGES: Final[tuple[Language, ...]] = ("fa", "en")
@@ -388,7 +389,7 @@ MESSAGES: Final[dict[Language, dict[str, str]]] = {
         "sub.count.errors": "خطاها",
         "sub.count.warnings": "هشدارها",
         "sub.receipt": "دریافت رسید امضاشده",
-        "sub.findings": "گزارش خطاها",
+        "sub.findings": "یافته‌های بررسی",
         "sub.findings_first": "{shown} مورد نخست نشان داده شده است؛ همه را در فایل گزارش ببینید.",
         "sub.no_findings": "خطا یا هشداری یافت نشد.",
         "sub.report_csv": "گزارش CSV",
@@ -396,7 +397,7 @@ MESSAGES: Final[dict[Language, dict[str, str]]] = {
         "sub.finding.row": "ردیف",
         "sub.finding.column": "ستون",
         "sub.finding.value": "مقدار",
-        "sub.finding.code": "کد خطا",
+        "sub.finding.code": "کد",
         "sub.finding.rule": "قاعده",
         "sub.finding.severity": "شدت",
         "sub.finding.message": "پیام",
@@ -756,7 +757,7 @@ MESSAGES: Final[dict[Language, dict[str, str]]] = {
         "sub.count.errors": "Errors",
         "sub.count.warnings": "Warnings",
         "sub.receipt": "Download the signed receipt",
-        "sub.findings": "Error report",
+        "sub.findings": "Findings",
         "sub.findings_first": "The first {shown} are shown; the report file holds them all.",
         "sub.no_findings": "No errors or warnings were found.",
         "sub.report_csv": "CSV report",
@@ -777,7 +778,7 @@ MESSAGES: Final[dict[Language, dict[str, str]]] = {
 # The query and grant pages, and the statistics dashboard, keep their messages in
 # modules of their own.
 for _language in LANGUAGES:
-    for _extra in (QUERY_MESSAGES, STATISTICS_MESSAGES, DISCOVERY_MESSAGES):
+    for _extra in (QUERY_MESSAGES, STATISTICS_MESSAGES, DISCOVERY_MESSAGES, SUBMISSION_MESSAGES):
         _clash = MESSAGES[_language].keys() & _extra[_language].keys()
         if _clash:
             raise RuntimeError(f"message keys defined twice: {sorted(_clash)}")

@@ -4,6 +4,7 @@ report, receipt; institution scope; large bodies through the job runner."""
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any, cast
@@ -204,3 +205,62 @@ def test_json_batch_answers_per_item(client: TestClient, staff: Actor) -> None:
     assert body["submission"]["status"] == "partially_accepted"
     assert [item["accepted"] for item in body["items"]] == [True, False, True]
     assert body["items"][1]["findings"][0]["code"] == "national_id_repeated"
+
+
+@pytest.mark.parametrize("period", ["۱۴۰۳-۲", "١٤٠٣-٢", "1403\u20112", " \u200f۱۴۰۳–۲ "])
+def test_a_period_typed_in_persian_or_arabic_digits_is_accepted(
+    client: TestClient, staff: Actor, period: str
+) -> None:
+    opened = _open(client, staff, period=period)
+
+    assert opened["period"] == "1403-2"
+    listed = client.get(
+        "/api/v1/submissions", params={"period": "۱۴۰۳-۲"}, headers=_auth(staff)
+    ).json()
+    assert [item["id"] for item in listed] == [opened["id"]]
+
+
+def test_a_batch_period_in_persian_digits_is_accepted(client: TestClient, staff: Actor) -> None:
+    response = client.post(
+        "/api/v1/datasets/test_students/batches",
+        json={
+            "period": "۱۴۰۳-۱",
+            "items": [{"student_number": "۷", "national_id": "۰۰۱۲۳۴۵۶۷۹", "degree_level": "phd"}],
+        },
+        headers=_auth(staff),
+    )
+
+    assert response.status_code == 201, response.text
+    assert response.json()["submission"]["period"] == "1403-1"
+    assert response.json()["items"][0]["accepted"] is True
+
+
+def test_times_come_with_their_jalali_reading(client: TestClient, staff: Actor) -> None:
+    opened = _open(client, staff)
+    base = opened["links"]["self"]
+    client.put(f"{base}/body", content=BODY, headers=_auth(staff))
+    done = client.post(f"{base}/complete", headers=_auth(staff)).json()
+
+    assert re.fullmatch(r"1[34]\d\d/\d\d/\d\d \d\d:\d\d", done["created_at_jalali"])
+    assert re.fullmatch(r"1[34]\d\d/\d\d/\d\d \d\d:\d\d", done["finished_at_jalali"])
+    receipt = client.get(f"{base}/receipt", headers=_auth(staff)).json()["receipt"]
+    assert receipt["finished_at_jalali"] == done["finished_at_jalali"]
+
+
+def test_the_list_filters_by_status_and_pages(client: TestClient, staff: Actor) -> None:
+    first = _open(client, staff)
+    second = _open(client, staff, period="1403-2")
+    headers = _auth(staff)
+
+    receiving = client.get(
+        "/api/v1/submissions", params={"status": "receiving"}, headers=headers
+    ).json()
+    assert {item["id"] for item in receiving} == {first["id"], second["id"]}
+    assert (
+        client.get("/api/v1/submissions", params={"status": "accepted"}, headers=headers).json()
+        == []
+    )
+    page = client.get(
+        "/api/v1/submissions", params={"sort": "oldest", "limit": 1, "offset": 1}, headers=headers
+    ).json()
+    assert [item["id"] for item in page] == [second["id"]]

@@ -41,6 +41,7 @@ from dargah.catalogue.search import search_catalogue
 from dargah.discovery import service as discovery
 from dargah.errors import Conflict, InvalidInput
 from dargah.members.models import INSTITUTION_TYPE_LABELS
+from dargah.persian.inputs import DigitsStr
 from dargah.web import catalogue_forms as cf
 from dargah.web.deps import FormFields, PortalUser, require_form, require_page
 from dargah.web.forms import Choices, FormErrors
@@ -385,7 +386,7 @@ def show_dataset(
     session: SessionDep,
     user: CanRead,
     slug: str,
-    version: str | None = None,
+    version: DigitsStr | None = None,
     notice: str | None = None,
 ) -> Response:
     """A data set: metadata, the dictionary and rules of one version, its history."""
@@ -611,7 +612,7 @@ def show_code_list(
     session: SessionDep,
     _user: CanRead,
     slug: str,
-    version: str | None = None,
+    version: DigitsStr | None = None,
     q: str | None = None,
 ) -> Response:
     """A code list's values at its active version (or ``?version=``), its versions, the

@@ -36,9 +36,12 @@ from dargah.submissions.models import (
 )
 from dargah.submissions.reports import findings_csv, findings_xlsx
 from dargah.submissions.router import INLINE_LIMIT, XLSX_TYPE
+from dargah.submissions.schemas import FindingQuery, SubmissionListQuery
+from dargah.web import submission_views as views
 from dargah.web.deps import FormFields, PortalUser, require_form, require_page
 from dargah.web.forms import Choices, FormErrors
-from dargah.web.i18n import Language, translate
+from dargah.web.i18n import Language, sort_key, translate
+from dargah.web.submission_views import receipt_times, verify_receipt
 from dargah.web.templating import language_of, render
 
 router = APIRouter(include_in_schema=False)
@@ -49,12 +52,12 @@ CanPostWrite = Annotated[PortalUser, require_form(Permission.SUBMISSIONS_WRITE)]
 
 PIECE: Final = 8 * 1024 * 1024
 """The uploaded file is stored in pieces of this size."""
-FINDINGS_SHOWN: Final = 500
-LIST_LIMIT: Final = 200
 ACCEPTED_FILES: Final = ".csv,.xlsx,.json,.ndjson"
 _RUNNING: Final = frozenset({SubmissionStatus.QUEUED.value, SubmissionStatus.PROCESSING.value})
 _FORM_FIELDS: Final = ("dataset", "period", "mode", "policy", "institution")
 _LABELS: Final = {"status": SUBMISSION_STATUS_LABELS}
+_LIST_SORTS: Final = service.SUBMISSION_ORDERS
+_FINDING_SORTS: Final = service.FINDING_ORDERS
 
 
 def submission_url(submission_id: int, suffix: str = "") -> str:
@@ -86,15 +89,17 @@ UploadedFile = Annotated[UploadFile | None, Depends(uploaded_file)]
 # -- the list ------------------------------------------------------------------------------
 
 
-def _row(session: Session, submission: Submission) -> dict[str, Any]:
+def _row(session: Session, submission: Submission, titles: dict[str, str]) -> dict[str, Any]:
     institution = session.get(Member, submission.institution_id)
     return {
         "id": submission.id,
         "dataset": submission.dataset_slug,
+        "dataset_title": titles.get(submission.dataset_slug),
         "version": submission.version,
         "institution": institution,
         "period": submission.period,
         "status": submission.status,
+        "validate_only": submission.validate_only,
         "received": submission.received,
         "accepted": submission.accepted,
         "rejected": submission.rejected,
@@ -104,10 +109,51 @@ def _row(session: Session, submission: Submission) -> dict[str, Any]:
 
 @router.get("/submissions")
 def list_submissions(request: Request, session: SessionDep, user: CanRead) -> Response:
-    """The submissions the person may see (their institution's, or all), newest first."""
-    rows = service.list_submissions(session, principal=user.principal, limit=LIST_LIMIT)
+    """The submissions the person may see (their institution's, or all), filtered by data
+    set, status, period and (for operators) institution, sorted and paged."""
+    language = language_of(request)
+    query = views.parse_query(SubmissionListQuery, request.query_params)
+    chooses = _chooses_institution(user)
+    institution_id = (
+        members.get_member(session, query.institution).id if chooses and query.institution else None
+    )
+    filters: dict[str, Any] = {
+        "institution_id": institution_id,
+        "dataset_slug": query.dataset,
+        "period": query.period,
+        "status": query.status.value if query.status else None,
+    }
+    size = views.PAGE_SIZE
+    rows = service.list_submissions(
+        session,
+        principal=user.principal,
+        order=query.sort,
+        limit=size,
+        offset=(query.page - 1) * size,
+        **filters,
+    )
+    total = service.count_submissions(session, principal=user.principal, **filters)
+    titles = views.dataset_titles(session, language)
+    shown = query.model_dump(mode="json", exclude={"page"}, exclude_none=True)
+    if not chooses:
+        shown.pop("institution", None)
     context = {
-        "rows": [_row(session, row) for row in rows],
+        "rows": [_row(session, row, titles) for row in rows],
+        "total": total,
+        "pager": views.pager(
+            "/submissions", shown, page=query.page, size=size, total=total, shown=len(rows)
+        ),
+        "query": query,
+        "filtered": any(shown.get(name) for name in ("dataset", "period", "status", "institution")),
+        "chooses_institution": chooses,
+        "choices": {
+            "dataset": sorted(titles.items(), key=lambda item: sort_key(item[1], language)),
+            "status": [
+                (status.value, labels[0] if language == "fa" else labels[1])
+                for status, labels in SUBMISSION_STATUS_LABELS.items()
+            ],
+            "sort": [(name, translate(language, f"sub.sort.{name}")) for name in _LIST_SORTS],
+        },
         "can_write": user.can(Permission.SUBMISSIONS_WRITE),
         "labels": _LABELS,
     }
@@ -278,17 +324,62 @@ def create_submission(
 def show_submission(
     request: Request, session: SessionDep, user: CanRead, submission_id: int
 ) -> Response:
-    """A submission's status, counts, progress (refreshing while it runs) and findings."""
+    """A submission's status, counts, progress (refreshing while it runs) and its findings,
+    filtered by severity, field and code, sorted and paged."""
+    language = language_of(request)
+    query = views.parse_query(FindingQuery, request.query_params)
     submission = service.get_submission(session, submission_id, principal=user.principal)
     running = submission.status in _RUNNING
-    findings = [] if running else service.findings_of(session, submission, limit=FINDINGS_SHOWN)
-    context = {
+    size = views.FINDINGS_PAGE_SIZE
+    page = (
+        None
+        if running
+        else service.findings_page(
+            session,
+            submission,
+            severity=query.severity,
+            field=query.field,
+            code=query.code,
+            order=query.sort,
+            limit=size,
+            offset=(query.page - 1) * size,
+        )
+    )
+    shown = query.model_dump(mode="json", exclude={"page"}, exclude_none=True)
+    titles = views.dataset_titles(session, language)
+    context: dict[str, Any] = {
         "submission": submission,
+        "dataset_title": titles.get(submission.dataset_slug),
         "institution": session.get(Member, submission.institution_id),
         "running": running,
-        "findings": findings,
+        "findings": []
+        if page is None
+        else views.finding_views(session, submission, page.findings, language),
         "findings_total": submission.errors + submission.warnings,
-        "findings_shown": FINDINGS_SHOWN,
+        "findings_matching": 0 if page is None else page.total,
+        "findings_heading": views.findings_heading(submission),
+        "pager": views.pager(
+            submission_url(submission.id),
+            shown,
+            page=query.page,
+            size=size,
+            total=0 if page is None else page.total,
+            shown=0 if page is None else len(page.findings),
+        ),
+        "query": query,
+        "filtered": any(shown.get(name) for name in ("severity", "field", "code")),
+        "choices": {
+            "severity": [
+                (name, translate(language, f"sub.severity.{name}")) for name in ("error", "warning")
+            ],
+            "field": []
+            if page is None
+            else views.field_choices(session, submission, page.fields, language),
+            "code": [] if page is None else [(code, code) for code in page.codes],
+            "sort": [
+                (name, translate(language, f"sub.finding_sort.{name}")) for name in _FINDING_SORTS
+            ],
+        },
         "has_receipt": submission.receipt is not None,
         "labels": _LABELS,
     }
@@ -338,16 +429,43 @@ def report_xlsx(session: SessionDep, user: CanRead, submission_id: int) -> Respo
     return _download(content, XLSX_TYPE, f"submission-{submission.id}-report.xlsx")
 
 
+def _receipt_of(session: Session, user: PortalUser, submission_id: int) -> Submission:
+    """A submission that has a receipt, or the error page that says why it has none."""
+    submission = service.get_submission(session, submission_id, principal=user.principal)
+    if submission.receipt is None:
+        raise service.no_receipt(submission)
+    return submission
+
+
+@router.get("/submissions/{submission_id}/receipt")
+def receipt_page(
+    request: Request, session: SessionDep, user: CanRead, submission_id: int
+) -> Response:
+    """The receipt as a printable Persian page: the facts it attests, Jalali and ISO
+    times, whether its signature checks against the gateway's keys, and how to verify it."""
+    language = language_of(request)
+    submission = _receipt_of(session, user, submission_id)
+    document = submission.receipt or {}
+    facts = views.receipt_facts(document)
+    check = verify_receipt(session, document)
+    context = {
+        "submission": submission,
+        "facts": facts,
+        "signature": document.get("signature", {}),
+        "signature_ok": check is None,
+        "signature_problem": None if check is None else check.message(language),
+        "dataset_title": views.dataset_titles(session, language).get(submission.dataset_slug),
+        "institution": session.get(Member, submission.institution_id),
+        "times": receipt_times(facts),
+        "labels": _LABELS,
+    }
+    return render(request, "submissions/receipt.html", context)
+
+
 @router.get("/submissions/{submission_id}/receipt.json")
 def receipt_json(session: SessionDep, user: CanRead, submission_id: int) -> Response:
     """The receipt signed by the gateway (verify with ``dargah receipt verify``)."""
-    submission = service.get_submission(session, submission_id, principal=user.principal)
-    if submission.receipt is None:
-        raise InvalidInput(
-            "رسید پس از پایان پردازش صادر می‌شود.",
-            "The receipt is issued when processing ends.",
-            code="receipt_not_ready",
-        )
+    submission = _receipt_of(session, user, submission_id)
     filename = f"submission-{submission.id}-receipt.json"
     return JSONResponse(
         submission.receipt,
