@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 # Fonts and front-end packages come from npm at build time; nothing third-party is committed.
-$(ASSETS_STAMP): $(FRONTEND)/package.json $(FRONTEND)/package-lock.json $(FRONTEND)/build.mjs
+$(ASSETS_STAMP): $(FRONTEND)/package.json $(FRONTEND)/package-lock.json $(FRONTEND)/.npmrc $(FRONTEND)/build.mjs
 	cd $(FRONTEND) && npm ci --no-audit --no-fund --loglevel=error && node build.mjs
 	touch $(ASSETS_STAMP)
 

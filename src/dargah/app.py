@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from dargah import __version__
 from dargah.access.router import router as access_router
+from dargah.api.docs import install_api_docs
 from dargah.api.health import router as health_router
 from dargah.api.middleware import RequestContextMiddleware
 from dargah.api.problems import install_problem_handlers
@@ -29,6 +30,7 @@ from dargah.submissions.router import router as submissions_router
 from dargah.web.app import mount_portal
 
 API_PREFIX = "/api/v1"
+TITLE = "Dargah — MSRT information exchange gateway"
 
 
 class SchemaBehindError(RuntimeError):
@@ -54,14 +56,16 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
             )
     app = FastAPI(
         lifespan=_lifespan,
-        title="Dargah — MSRT information exchange gateway",
+        title=TITLE,
         description=(
             "درگاه تبادل اطلاعات وزارت علوم، تحقیقات و فناوری. "
             "Every error is RFC 9457 problem+json with a stable `code`."
         ),
         version=__version__,
         openapi_url="/openapi.json",
-        docs_url="/docs",
+        # FastAPI's own pages load Swagger UI / ReDoc from a CDN; /docs is served from
+        # the node's static files instead (install_api_docs, decision 0018).
+        docs_url=None,
         redoc_url=None,
     )
     app.state.settings = settings
@@ -85,6 +89,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
         statistics_router,
     ):
         app.include_router(router, prefix=API_PREFIX)
+    install_api_docs(app, title=f"{TITLE} — API")
     mount_portal(app, settings)
     return app
 

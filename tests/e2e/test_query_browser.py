@@ -4,7 +4,7 @@ asks for a grant, the owner approves it, and the asker's query then runs."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,7 @@ from dargah.config import Settings
 from dargah.db.session import Database
 from dargah.members import service as members
 from support.factories import PASSWORD, make_hq_unit, make_institution, make_person
-from support.live import CHROMIUM, CHROMIUM_ARGS, live_portal, require_browser
+from support.live import live_portal
 from support.queries import SLUG, load, row, sync_people
 
 pytestmark = pytest.mark.e2e
@@ -66,27 +66,12 @@ def _seed(database: Database, settings: Settings, tmp_path: Path) -> None:
 
 @pytest.fixture
 def base_url(tmp_path: Path) -> Iterator[str]:
-    require_browser()
     with live_portal(tmp_path, _seed) as url:
         yield url
 
 
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-def _logged_in(browser: Any, base_url: str, username: str) -> Any:
-    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+def _logged_in(new_page: Callable[..., Any], base_url: str, username: str) -> Any:
+    page = new_page()
     page.goto(f"{base_url}/login")
     page.fill("#username", username)
     page.fill("#password", PASSWORD)
@@ -103,11 +88,11 @@ def _grouped_count(page: Any, purpose: str) -> None:
 
 
 def test_a_grouped_count_shows_table_and_chart_and_downloads(
-    browser: Any, base_url: str, tmp_path: Path
+    new_page: Callable[..., Any], base_url: str, tmp_path: Path
 ) -> None:
     from playwright.sync_api import expect
 
-    page = _logged_in(browser, base_url, CONSUMER)
+    page = _logged_in(new_page, base_url, CONSUMER)
     page.click("a[href='/queries']")
     page.click(f"a[href^='/datasets/{SLUG}/query']")
     assert page.get_attribute("html", "dir") == "rtl"
@@ -129,10 +114,12 @@ def test_a_grouped_count_shows_table_and_chart_and_downloads(
     assert "m,7" in lines
 
 
-def test_a_grant_is_asked_for_approved_and_used(browser: Any, base_url: str) -> None:
+def test_a_grant_is_asked_for_approved_and_used(
+    new_page: Callable[..., Any], base_url: str
+) -> None:
     from playwright.sync_api import expect
 
-    asker = _logged_in(browser, base_url, OUTSIDER)
+    asker = _logged_in(new_page, base_url, OUTSIDER)
     asker.goto(f"{base_url}/catalogue/datasets/{SLUG}")
     asker.click(f"a[href='/datasets/{SLUG}/grant-request']")
     asker.check("input[name=fields][value=gender]")
@@ -143,7 +130,7 @@ def test_a_grant_is_asked_for_approved_and_used(browser: Any, base_url: str) -> 
     asker.wait_for_url("**/grants?notice=requested")
     expect(asker.locator("section[aria-labelledby=mine]")).to_contain_text("آمار جنسیتی")
 
-    owner = _logged_in(browser, base_url, OWNER)
+    owner = _logged_in(new_page, base_url, OWNER)
     owner.goto(f"{base_url}/grants")
     owner.click("form[action$='/approve'] button[type=submit]")
     owner.wait_for_url("**/grants?notice=approved")

@@ -3,7 +3,7 @@ a grant follows the navigation link and sees the charts, right to left."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,7 @@ from dargah.access.schemas import GrantCreate
 from dargah.config import Settings
 from dargah.db.session import Database
 from support.factories import PASSWORD, make_hq_unit, make_person
-from support.live import CHROMIUM, CHROMIUM_ARGS, live_portal, require_browser
+from support.live import live_portal
 from support.statistics import ADMIN, load_nation
 
 pytestmark = pytest.mark.e2e
@@ -48,39 +48,33 @@ def _seed(database: Database, settings: Settings, tmp_path: Path) -> None:
 
 @pytest.fixture
 def base_url(tmp_path: Path) -> Iterator[str]:
-    require_browser()
     with live_portal(tmp_path, _seed) as url:
         yield url
 
 
-def test_an_hq_user_opens_the_dashboard_and_sees_the_charts(base_url: str) -> None:
-    from playwright.sync_api import expect, sync_playwright
+def test_an_hq_user_opens_the_dashboard_and_sees_the_charts(
+    new_page: Callable[..., Any], base_url: str
+) -> None:
+    from playwright.sync_api import expect
 
-    with sync_playwright() as playwright:
-        browser: Any = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-            page.goto(f"{base_url}/login")
-            page.fill("#username", USER)
-            page.fill("#password", PASSWORD)
-            page.click("form button[type=submit]")
-            page.wait_for_url(f"{base_url}/")
+    page = new_page()
+    page.goto(f"{base_url}/login")
+    page.fill("#username", USER)
+    page.fill("#password", PASSWORD)
+    page.click("form button[type=submit]")
+    page.wait_for_url(f"{base_url}/")
 
-            page.click("a[href='/statistics']")
+    page.click("a[href='/statistics']")
 
-            assert page.get_attribute("html", "dir") == "rtl"
-            expect(page.locator("svg.chart__svg")).to_have_count(4)
-            province = page.locator("#students-by-province")
-            expect(province.locator("rect.chart__bar")).to_have_count(1)
-            expect(province.locator(".chart__label").first).to_have_text("تهران")
-            # The label sits inside the drawing, right of its bar (right to left).
-            label = province.locator(".chart__label").first.bounding_box()
-            bar = province.locator("rect.chart__bar").first.bounding_box()
-            chart = province.locator("svg.chart__svg").bounding_box()
-            assert label["x"] + label["width"] <= chart["x"] + chart["width"] + 1
-            assert label["x"] >= bar["x"] + bar["width"]
-            page.screenshot(path=str(SCREENSHOT), full_page=True)
-        finally:
-            browser.close()
+    assert page.get_attribute("html", "dir") == "rtl"
+    expect(page.locator("svg.chart__svg")).to_have_count(4)
+    province = page.locator("#students-by-province")
+    expect(province.locator("rect.chart__bar")).to_have_count(1)
+    expect(province.locator(".chart__label").first).to_have_text("تهران")
+    # The label sits inside the drawing, right of its bar (right to left).
+    label = province.locator(".chart__label").first.bounding_box()
+    bar = province.locator("rect.chart__bar").first.bounding_box()
+    chart = province.locator("svg.chart__svg").bounding_box()
+    assert label["x"] + label["width"] <= chart["x"] + chart["width"] + 1
+    assert label["x"] >= bar["x"] + bar["width"]
+    page.screenshot(path=str(SCREENSHOT), full_page=True)

@@ -1,5 +1,7 @@
-"""A real portal for browser tests: uvicorn in a thread on a fresh SQLite database, and
-the check that Debian's Chromium and the built front-end assets are there."""
+"""A real portal for browser tests: uvicorn in a thread on a fresh SQLite database, the
+check that Debian's Chromium and the built front-end assets are there, and the one
+place that launches Chromium (``launch_chromium``; tests/e2e/conftest.py's ``browser``
+fixture is its only caller, and a unit test keeps it so)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
@@ -21,7 +24,10 @@ from dargah.db.schema import upgrade
 from dargah.db.session import Database
 from dargah.web.templating import STATIC_DIR
 
-CHROMIUM = Path("/usr/bin/chromium")
+# Debian's Chromium; DARGAH_CHROMIUM points elsewhere (the guard test points it at
+# nothing to see the browser tests skip).
+CHROMIUM = Path(os.environ.get("DARGAH_CHROMIUM", "/usr/bin/chromium"))
+REQUIRE_BROWSER_VARIABLE = "DARGAH_REQUIRE_BROWSER"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 FONT_FILE = STATIC_DIR / "vendor" / "vazirmatn" / "Vazirmatn-Variable.woff2"
 
@@ -29,7 +35,7 @@ FONT_FILE = STATIC_DIR / "vendor" / "vazirmatn" / "Vazirmatn-Variable.woff2"
 def require_browser() -> None:
     """Skip with a visible reason without Chromium or Playwright (fail when
     ``DARGAH_REQUIRE_BROWSER=1``, as in CI); fail when the assets are not built."""
-    required = os.environ.get("DARGAH_REQUIRE_BROWSER") == "1"
+    required = os.environ.get(REQUIRE_BROWSER_VARIABLE) == "1"
     problem = None
     if not CHROMIUM.exists():
         problem = f"{CHROMIUM} is missing (apt-get install chromium)"
@@ -47,6 +53,23 @@ def require_browser() -> None:
             f"the portal's front-end assets are not built ({FONT_FILE} is missing): "
             "run `make assets` (make test builds them first)"
         )
+
+
+@contextmanager
+def launch_chromium() -> Iterator[Any]:
+    """Headless Chromium, closed afterwards; ``require_browser`` decides first, so a
+    machine without it skips (or fails, when required) before anything is launched."""
+    require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 @contextmanager

@@ -45,8 +45,6 @@ PUBLIC_ROUTES = frozenset(
         "/metrics",
         "/openapi.json",
         "/docs",
-        "/docs/oauth2-redirect",
-        "/redoc",
         "/api/v1/auth/login",
         "/api/v1/gateway/keys",
         "/login",

@@ -27,6 +27,18 @@ const ASSETS = [
       ["AUTHORS.txt", "AUTHORS.txt"],
     ],
   },
+  {
+    // The API's /docs page (Swagger UI), served from /static like the font (decision 0018).
+    name: "swagger-ui-dist",
+    dir: "swagger-ui",
+    files: [
+      ["swagger-ui-bundle.js", "swagger-ui-bundle.js"],
+      ["swagger-ui.css", "swagger-ui.css"],
+      ["favicon-32x32.png", "favicon-32x32.png"],
+      ["LICENSE", "LICENSE"],
+      ["NOTICE", "NOTICE"],
+    ],
+  },
 ];
 
 function packageRoot(name) {
