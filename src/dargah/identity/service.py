@@ -27,7 +27,7 @@ from dargah.identity import secrets
 from dargah.identity.models import ApiKey, Person, PortalSession
 from dargah.identity.schemas import ApiKeyCreate, PersonCreate, PersonUpdate
 from dargah.members import service as members
-from dargah.members.models import MemberKind
+from dargah.members.models import HqUnit, MemberKind
 
 _DUMMY_HASH = secrets.hash_password("not-a-real-password-for-timing-only")
 MAX_FAILED_LOGINS = 5
@@ -568,3 +568,43 @@ def list_api_keys(
     if principal.role is Role.INSTITUTION:
         query = query.where(ApiKey.institution_id == principal.institution_id)
     return session.scalars(query).all()
+
+
+def rotate_api_key(session: Session, *, principal: Principal, key_id: int) -> IssuedKey:
+    """Replace a key by a new one for the same system, name, role and expiry, and revoke
+    the old one, in one transaction: the system never holds two live keys by accident,
+    and a failure leaves the old key working. The new secret is returned once."""
+    authorize(principal, Permission.KEYS_MANAGE)
+    with atomic(session):
+        old = _key_in_scope(session, principal, key_id)
+        if old.revoked_at is not None:
+            raise Conflict(
+                "این کلید باطل شده است و نمی‌توان آن را جایگزین کرد؛ کلید تازه صادر کنید.",
+                "This key is revoked and cannot be rotated; issue a new key.",
+                code="api_key_revoked",
+                details={"key": old.prefix},
+            )
+        expires_at = old.expires_at if old.expires_at and old.expires_at > utcnow() else None
+        hq_unit = session.get(HqUnit, old.hq_unit_id) if old.hq_unit_id is not None else None
+        issued = issue_api_key(
+            session,
+            principal=principal,
+            data=ApiKeyCreate(
+                system=old.system.identifier,
+                name=old.name,
+                expires_at=expires_at,
+                role=Role(old.role) if old.system.member.kind == MemberKind.MINISTRY else None,
+                hq_unit=hq_unit.code if hq_unit is not None else None,
+            ),
+        )
+        old.revoked_at = utcnow()
+        old.revoked_by = principal.name
+        audit.record(
+            session,
+            principal=principal,
+            action=AuditAction.API_KEY_REVOKED,
+            entity_type="api_key",
+            entity_id=old.prefix,
+            details={"replaced_by": issued.key.prefix},
+        )
+    return issued

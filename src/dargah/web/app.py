@@ -9,14 +9,19 @@ from dargah.config import Settings
 from dargah.web.deps import LoginRequired
 from dargah.web.errors import redirect_to_login, render_error
 from dargah.web.routes import (
+    account,
+    audit,
     auth,
     catalogue,
     grants,
     home,
+    keys,
     members,
+    people,
     queries,
     statistics,
     submissions,
+    systems,
 )
 from dargah.web.templating import STATIC_DIR
 
@@ -38,6 +43,11 @@ def mount_portal(app: FastAPI, settings: Settings) -> None:
         queries.router,
         grants.router,
         statistics.router,
+        audit.router,
+        people.router,
+        keys.router,
+        systems.router,
+        account.router,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

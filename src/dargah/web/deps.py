@@ -11,7 +11,8 @@ known person without the permission gets the 403 page.
 from __future__ import annotations
 
 import hmac
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 from urllib.parse import urlencode, urlsplit
 
@@ -23,6 +24,7 @@ from dargah.errors import NotAuthenticated, PermissionDenied
 from dargah.identity import service as identity
 from dargah.identity.models import Person
 from dargah.statistics import service as statistics
+from dargah.web import dashboard
 from dargah.web.i18n import Language
 
 CSRF_FIELD = "csrf_token"
@@ -36,6 +38,8 @@ class PortalUser:
     csrf_token: str
     full_name: str
     sees_statistics: bool = False  # may read at least one national pivot (the nav link)
+    # Decisions waiting for this person, by navigation item (its badge): web.dashboard.
+    pending: Mapping[str, int] = field(default_factory=dict)
 
     def can(self, permission: Permission) -> bool:
         """Whether the person's role holds ``permission`` (for showing links and buttons)."""
@@ -99,12 +103,15 @@ def current_user(request: Request, session: SessionDep) -> PortalUser:
             person = session.get(Person, principal.person_id)
     except NotAuthenticated:
         raise LoginRequired(_here(request), stale_cookie=True) from None
+    with session.begin():
+        pending = dashboard.pending_decisions(session, principal)
     user = PortalUser(
         principal=principal,
         csrf_token=csrf_token,
         full_name=person.full_name if person is not None else principal.name,
         sees_statistics=principal.can(Permission.QUERY)
         and statistics.sees_any(session, principal=principal),
+        pending=pending,
     )
     request.state.portal_user = user
     request.state.principal = principal

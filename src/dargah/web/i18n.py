@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Final, Literal, TypeVar
 
 from dargah.persian import TEHRAN, format_jalali, to_persian_digits
+from dargah.web.i18n_accounts import ACCOUNT_MESSAGES
 from dargah.web.i18n_discovery import DISCOVERY_MESSAGES
 from dargah.web.i18n_queries import QUERY_MESSAGES
 from dargah.web.i18n_statistics import STATISTICS_MESSAGES
@@ -778,7 +779,13 @@ MESSAGES: Final[dict[Language, dict[str, str]]] = {
 # The query and grant pages, and the statistics dashboard, keep their messages in
 # modules of their own.
 for _language in LANGUAGES:
-    for _extra in (QUERY_MESSAGES, STATISTICS_MESSAGES, DISCOVERY_MESSAGES, SUBMISSION_MESSAGES):
+    for _extra in (
+        QUERY_MESSAGES,
+        STATISTICS_MESSAGES,
+        DISCOVERY_MESSAGES,
+        SUBMISSION_MESSAGES,
+        ACCOUNT_MESSAGES,
+    ):
         _clash = MESSAGES[_language].keys() & _extra[_language].keys()
         if _clash:
             raise RuntimeError(f"message keys defined twice: {sorted(_clash)}")

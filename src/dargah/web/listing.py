@@ -1,15 +1,21 @@
-"""The members list's query string: filters, the page number and the pager's links.
+"""The query strings of the portal's lists: filters, sort, the page number, the pager.
 
-Filters arrive as text from the search form; empty ones are dropped, and the rest go
-through ``MemberFilter`` (the API's own filter model), so the portal and the API
-accept exactly the same values.
+``MemberQuery`` serves the members list: filters arrive as text from the search form;
+empty ones are dropped, and the rest go through ``MemberFilter`` (the API's own filter
+model), so the portal and the API accept exactly the same values; the service pages.
+
+``ListQuery`` serves lists whose rows the page holds whole (people, API keys, systems:
+hundreds, not millions): it reads the filters a page names, a ``sort`` key out of the
+page's own choices (``-key`` for descending; anything else falls back to the page's
+default, never an error) and the page number, then sorts and slices the rows and
+builds the links that keep every other parameter.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Final
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Final, TypeVar
 from urllib.parse import urlencode
 
 from pydantic import ValidationError
@@ -20,6 +26,7 @@ from dargah.members.schemas import MemberFilter
 PAGE_SIZE: Final = 25
 FILTER_NAMES: Final = ("q", "kind", "institution_type", "province", "status")
 _MAX_PAGE: Final = 100_000
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -49,11 +56,7 @@ class MemberQuery:
             for name in FILTER_NAMES
             if name in params and params[name].strip()
         }
-        try:
-            page = min(max(int(params.get("page") or "1"), 1), _MAX_PAGE)
-        except ValueError:
-            page = 1
-        return cls(filters=filters, page=page)
+        return cls(filters=filters, page=_page_number(params.get("page")))
 
     def to_filter(self) -> MemberFilter:
         """The service's filter for this page, or ``InvalidInput`` naming the bad fields."""
@@ -76,13 +79,104 @@ class MemberQuery:
 
     def pager(self, *, total: int, shown: int) -> Pager:
         """The pager of this page, given how many match in all and how many are shown."""
-        pages = max(1, -(-total // PAGE_SIZE))
-        start = (self.page - 1) * PAGE_SIZE
-        return Pager(
-            page=self.page,
-            pages=pages,
-            first=start + 1 if shown else 0,
-            last=start + shown,
-            previous_url=self.url(self.page - 1) if self.page > 1 else None,
-            next_url=self.url(self.page + 1) if self.page < pages else None,
+        return _pager(self.page, PAGE_SIZE, total=total, shown=shown, url=self.url)
+
+
+def _page_number(text: str | None) -> int:
+    """A page number from the query string; missing or malformed means page 1."""
+    try:
+        return min(max(int(text or "1"), 1), _MAX_PAGE)
+    except ValueError:
+        return 1
+
+
+def _pager(page: int, size: int, *, total: int, shown: int, url: Callable[[int], str]) -> Pager:
+    pages = max(1, -(-total // size))
+    start = (page - 1) * size
+    return Pager(
+        page=page,
+        pages=pages,
+        first=start + 1 if shown else 0,
+        last=start + shown,
+        previous_url=url(page - 1) if page > 1 else None,
+        next_url=url(page + 1) if page < pages else None,
+    )
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """The filters, sort and page of one request of a list sorted and paged in memory."""
+
+    path: str
+    filters: dict[str, str]
+    sort: str
+    descending: bool
+    page: int
+    page_size: int = PAGE_SIZE
+
+    @classmethod
+    def read(
+        cls,
+        path: str,
+        params: Mapping[str, str],
+        *,
+        filters: Sequence[str],
+        sorts: Sequence[str],
+        default_sort: str,
+        page_size: int = PAGE_SIZE,
+    ) -> ListQuery:
+        """Read the query string of the list at ``path``.
+
+        ``default_sort`` may start with ``-`` (newest first, say); an unknown sort key
+        falls back to it, a malformed page number to page 1.
+        """
+        chosen = (params.get("sort") or "").strip()
+        if chosen.removeprefix("-") not in sorts:
+            chosen = default_sort
+        return cls(
+            path=path,
+            filters={
+                name: params[name].strip()
+                for name in filters
+                if name in params and params[name].strip()
+            },
+            sort=chosen.removeprefix("-"),
+            descending=chosen.startswith("-"),
+            page=_page_number(params.get("page")),
+            page_size=page_size,
         )
+
+    def url(self, page: int = 1, *, sort: str | None = None) -> str:
+        """The list with the same filters (and sort, unless ``sort`` is given) at ``page``."""
+        order = sort if sort is not None else ("-" if self.descending else "") + self.sort
+        return f"{self.path}?" + urlencode({**self.filters, "sort": order, "page": page})
+
+    def sort_url(self, key: str) -> str:
+        """The link of a column heading: sort by ``key``, or reverse it if it is the sort."""
+        if key == self.sort:
+            return self.url(sort=("" if self.descending else "-") + key)
+        return self.url(sort=key)
+
+    def aria_sort(self, key: str) -> str:
+        """The ``aria-sort`` value of the column sorted by ``key``."""
+        if key != self.sort:
+            return "none"
+        return "descending" if self.descending else "ascending"
+
+    def page_of(
+        self, rows: Sequence[T], keys: Mapping[str, Callable[[T], Any]]
+    ) -> tuple[list[T], Pager]:
+        """``rows`` sorted by the chosen key and cut to this page, with the pager.
+
+        A page past the end shows the last page, so a link kept after rows were removed
+        still lands on something.
+        """
+        ordered = sorted(rows, key=keys[self.sort], reverse=self.descending)
+        pages = max(1, -(-len(ordered) // self.page_size))
+        query = self if self.page <= pages else replace(self, page=pages)
+        start = (query.page - 1) * query.page_size
+        shown = ordered[start : start + query.page_size]
+        pager = _pager(
+            query.page, query.page_size, total=len(ordered), shown=len(shown), url=query.url
+        )
+        return shown, pager
