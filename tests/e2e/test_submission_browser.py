@@ -15,7 +15,7 @@ from dargah.config import Settings
 from dargah.db.session import Database
 from support.catalogue import sync_test_students
 from support.factories import PASSWORD, make_institution, make_person
-from support.live import CHROMIUM, CHROMIUM_ARGS, live_portal, require_browser
+from support.live import live_portal
 
 pytestmark = pytest.mark.e2e
 
@@ -34,7 +34,6 @@ def _seed(database: Database, settings: Settings, tmp_path: Path) -> None:
 
 @pytest.fixture
 def base_url(tmp_path: Path) -> Iterator[str]:
-    require_browser()
     with live_portal(tmp_path, _seed) as url:
         yield url
 
@@ -60,46 +59,37 @@ def _send(page: Any, base_url: str, path: Path, *, check_only: bool) -> None:
     page.wait_for_url(f"{base_url}/submissions/*")
 
 
-def test_a_submission_at_1366_px(base_url: str, tmp_path: Path) -> None:
-    from playwright.sync_api import sync_playwright
+def test_a_submission_at_1366_px(base_url: str, tmp_path: Path, new_page: Any) -> None:
+    page = new_page(width=1366)
+    page.goto(f"{base_url}/login")
+    page.fill("#username", USER)
+    page.fill("#password", PASSWORD)
+    page.click("form button[type=submit]")
+    page.wait_for_url(f"{base_url}/")
 
-    with sync_playwright() as playwright:
-        browser: Any = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            page = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
-            page.goto(f"{base_url}/login")
-            page.fill("#username", USER)
-            page.fill("#password", PASSWORD)
-            page.click("form button[type=submit]")
-            page.wait_for_url(f"{base_url}/")
+    _send(page, base_url, _file(tmp_path, bad=91), check_only=False)
 
-            _send(page, base_url, _file(tmp_path, bad=91), check_only=False)
+    assert "۱۴۰۳-۲" in page.inner_text("main")
+    assert page.evaluate(_OVERFLOW) <= 0, "the submission page overflows 1366 px"
+    digest = page.locator(".digest").first.bounding_box()
+    card = page.locator("section[aria-labelledby=details]").bounding_box()
+    assert digest is not None
+    assert card is not None
+    assert digest["x"] >= card["x"] - 1
+    assert digest["x"] + digest["width"] <= card["x"] + card["width"] + 1
+    assert page.locator("table.findings tbody tr").count() == 50  # not 91 on a page
+    height = page.evaluate("document.documentElement.scrollHeight")
+    page.click("a[rel=next]")
+    assert page.locator("table.findings tbody tr").count() == 41
+    assert height < 7000
 
-            assert "۱۴۰۳-۲" in page.inner_text("main")
-            assert page.evaluate(_OVERFLOW) <= 0, "the submission page overflows 1366 px"
-            digest = page.locator(".digest").first.bounding_box()
-            card = page.locator("section[aria-labelledby=details]").bounding_box()
-            assert digest is not None
-            assert card is not None
-            assert digest["x"] >= card["x"] - 1
-            assert digest["x"] + digest["width"] <= card["x"] + card["width"] + 1
-            assert page.locator("table.findings tbody tr").count() == 50  # not 91 on a page
-            height = page.evaluate("document.documentElement.scrollHeight")
-            page.click("a[rel=next]")
-            assert page.locator("table.findings tbody tr").count() == 41
-            assert height < 7000
+    page.goto(page.url.split("?")[0] + "/receipt")
+    assert "امضای رسید با کلیدهای منتشرشدهٔ درگاه معتبر است" in page.inner_text("main")
+    assert page.evaluate(_OVERFLOW) <= 0, "the receipt overflows 1366 px"
+    page.emulate_media(media="print")
+    assert page.locator(".site-header").is_hidden()
 
-            page.goto(page.url.split("?")[0] + "/receipt")
-            assert "امضای رسید با کلیدهای منتشرشدهٔ درگاه معتبر است" in page.inner_text("main")
-            assert page.evaluate(_OVERFLOW) <= 0, "the receipt overflows 1366 px"
-            page.emulate_media(media="print")
-            assert page.locator(".site-header").is_hidden()
-
-            page.emulate_media(media="screen")
-            _send(page, base_url, _file(tmp_path, bad=0), check_only=True)
-            assert "رسید امضاشده ندارد" in page.inner_text("main")
-            assert page.locator("a[href$='/receipt']").count() == 0
-        finally:
-            browser.close()
+    page.emulate_media(media="screen")
+    _send(page, base_url, _file(tmp_path, bad=0), check_only=True)
+    assert "رسید امضاشده ندارد" in page.inner_text("main")
+    assert page.locator("a[href$='/receipt']").count() == 0
