@@ -80,17 +80,17 @@ PEOPLE: tuple[PersonSpec, ...] = (
 )
 
 KEYS: tuple[KeySpec, ...] = (
-    KeySpec(f"{UT_IDENTIFIER}/golestan", "Demo: University of Tehran Golestan"),
+    KeySpec(f"{UT_IDENTIFIER}/golestan", "نمایشی: سامانهٔ گلستان دانشگاه تهران"),
     KeySpec(
         f"{MINISTRY_IDENTIFIER}/hes",
-        "Demo: higher-education system for the education deputy",
+        "نمایشی: سامانهٔ آموزش عالی برای معاونت آموزشی",
         role=Role.HQ,
         hq_unit="education",
     ),
     KeySpec(
         f"{MINISTRY_IDENTIFIER}/students",
-        "Demo: student system as gateway operator",
+        "نمایشی: سامانهٔ دانشجویی در نقش متصدی درگاه",
         role=Role.OPERATOR,
     ),
-    KeySpec(f"{NIX_IDENTIFIER}/gsb", "Demo: national exchange center service bus"),
+    KeySpec(f"{NIX_IDENTIFIER}/gsb", "نمایشی: گذرگاه خدمات مرکز تبادل اطلاعات ملی"),
 )
