@@ -34,6 +34,10 @@ def list_command(
     province: Annotated[str | None, typer.Option(help="Code or name, e.g. 23 or تهران")] = None,
     status: Annotated[MemberStatus | None, typer.Option()] = None,
     parent: Annotated[str | None, typer.Option(help="Parent identifier")] = None,
+    sort: Annotated[
+        str,
+        typer.Option(help="code, name, province, institution_type or status; -name reverses"),
+    ] = "code",
     limit: Annotated[int, typer.Option(parser=whole_number)] = 50,
     offset: Annotated[int, typer.Option(parser=whole_number)] = 0,
 ) -> None:
@@ -46,6 +50,7 @@ def list_command(
             province=province,
             status=status,
             parent=parent,
+            sort=sort,
             limit=limit,
             offset=offset,
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Final, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
@@ -180,6 +180,21 @@ class MemberPage(BaseModel):
     offset: int
 
 
+MEMBER_SORTS: Final = ("code", "name", "province", "institution_type", "status")
+MemberSort = Literal[
+    "code",
+    "-code",
+    "name",
+    "-name",
+    "province",
+    "-province",
+    "institution_type",
+    "-institution_type",
+    "status",
+    "-status",
+]
+
+
 class MemberFilter(BaseModel):
     """Filters of the member listing; all optional and combined with AND."""
 
@@ -192,6 +207,11 @@ class MemberFilter(BaseModel):
     status: MemberStatus | None = None
     parent: DigitsStr | None = None
     top_level: bool | None = Field(default=None, description="Only members without a parent")
+    sort: MemberSort = Field(
+        default="code",
+        description="Order: code, name, province, institution_type or status; "
+        "a leading - reverses it",
+    )
     limit: int = Field(default=50, ge=1, le=1000)
     offset: int = Field(default=0, ge=0)
 

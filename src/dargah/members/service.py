@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -16,11 +16,13 @@ from dargah.errors import Conflict, InvalidInput, not_found
 from dargah.members.hq_units import STANDARD_HQ_UNITS
 from dargah.members.models import (
     INSTITUTION_TYPE_LABELS,
+    MEMBER_STATUS_LABELS,
     HqUnit,
     InstitutionType,
     Member,
     MemberClass,
     MemberKind,
+    MemberStatus,
     System,
 )
 from dargah.members.provinces import PROVINCES_BY_CODE
@@ -37,6 +39,7 @@ from dargah.members.schemas import (
     SystemUpdate,
 )
 from dargah.persian import match_key
+from dargah.persian.collation import sort_key
 
 INSTANCE = "IR"
 
@@ -75,8 +78,11 @@ def get_member_by_id(session: Session, member_id: int) -> Member:
     return member
 
 
-def list_members(session: Session, filters: MemberFilter) -> tuple[Sequence[Member], int]:
-    """Members matching ``filters`` in code order, and how many match in all."""
+def list_members(
+    session: Session, filters: MemberFilter, *, language: str = "fa"
+) -> tuple[Sequence[Member], int]:
+    """Members matching ``filters`` in the order it names (code order by default), and
+    how many match in all; names and labels are compared in ``language``."""
     query = select(Member)
     if filters.q:
         for word in filters.q.split():
@@ -101,10 +107,62 @@ def list_members(session: Session, filters: MemberFilter) -> tuple[Sequence[Memb
     elif filters.top_level is False:
         query = query.where(Member.parent_id.is_not(None))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(
-        query.order_by(Member.kind, Member.code).limit(filters.limit).offset(filters.offset)
-    ).all()
-    return rows, total
+    order = filters.sort.removeprefix("-")
+    descending = filters.sort.startswith("-")
+    if order == "code":
+        columns = (
+            (Member.kind.desc(), Member.code.desc()) if descending else (Member.kind, Member.code)
+        )
+        rows = session.scalars(
+            query.order_by(*columns).limit(filters.limit).offset(filters.offset)
+        ).all()
+        return rows, total
+    # Names and labels sort in Persian alphabetical order (or English, for ``language``),
+    # which no database collation here gives; the registry holds thousands of members,
+    # not millions, so the matching ones are ordered in Python and the page cut from them.
+    ordered = sorted(
+        session.scalars(query.order_by(Member.code)).all(),
+        key=_member_sort_key(order, language),
+    )
+    if descending:
+        ordered.reverse()
+    return ordered[filters.offset : filters.offset + filters.limit], total
+
+
+def _member_sort_key(order: str, language: str) -> Callable[[Member], tuple[Any, ...]]:
+    """The sort key of a member list ordered by ``order``, labels in ``language``."""
+    english = language == "en"
+
+    def text_key(text: str | None) -> tuple[Any, ...]:
+        # Members without the value (an agency's province) go last, whatever the order.
+        return (text is None, sort_key(text or ""))
+
+    def name(member: Member) -> str:
+        return (member.name_en or member.name_fa) if english else member.name_fa
+
+    def province(member: Member) -> str | None:
+        found = PROVINCES_BY_CODE.get(member.province_code or "")
+        if found is None:
+            return None
+        return found.name_en if english else found.name_fa
+
+    def institution_type(member: Member) -> str | None:
+        if not member.institution_type:
+            return None
+        fa, en = INSTITUTION_TYPE_LABELS[InstitutionType(member.institution_type)]
+        return en if english else fa
+
+    def status(member: Member) -> str:
+        fa, en = MEMBER_STATUS_LABELS[MemberStatus(member.status)]
+        return en if english else fa
+
+    value: Callable[[Member], str | None] = {
+        "name": name,
+        "province": province,
+        "institution_type": institution_type,
+        "status": status,
+    }[order]
+    return lambda member: (*text_key(value(member)), sort_key(name(member)))
 
 
 def branches_of(session: Session, member: Member) -> Sequence[Member]:

@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 from pydantic import ValidationError
 
 from dargah.errors import InvalidInput
-from dargah.members.schemas import MemberFilter
+from dargah.members.schemas import MEMBER_SORTS, MemberFilter
 
 PAGE_SIZE: Final = 25
 FILTER_NAMES: Final = ("q", "kind", "institution_type", "province", "status")
@@ -41,28 +41,72 @@ class Pager:
     next_url: str | None
 
 
+class _SortedList:
+    """Column headings' links of a list sorted by ``sort`` (``descending`` reverses it)."""
+
+    sort: str
+    descending: bool
+
+    def url(self, page: int = 1, *, sort: str | None = None) -> str:
+        """The list at ``page``, sorted by ``sort`` if given."""
+        raise NotImplementedError
+
+    def sort_url(self, key: str) -> str:
+        """The link of a column heading: sort by ``key``, or reverse it if it is the sort."""
+        if key == self.sort:
+            return self.url(sort=("" if self.descending else "-") + key)
+        return self.url(sort=key)
+
+    def aria_sort(self, key: str) -> str:
+        """The ``aria-sort`` value of the column sorted by ``key``."""
+        if key != self.sort:
+            return "none"
+        return "descending" if self.descending else "ascending"
+
+
 @dataclass(frozen=True)
-class MemberQuery:
+class MemberQuery(_SortedList):
     """The filters and page of one request of the members list."""
 
     filters: dict[str, str]
     page: int
+    sort: str = "code"
+    descending: bool = False
 
     @classmethod
     def from_params(cls, params: Mapping[str, str]) -> MemberQuery:
-        """Read the query string; a missing or malformed page number means page 1."""
+        """Read the query string; a missing or malformed page number means page 1, an
+        unknown sort key the code order."""
         filters = {
             name: params[name].strip()
             for name in FILTER_NAMES
             if name in params and params[name].strip()
         }
-        return cls(filters=filters, page=_page_number(params.get("page")))
+        chosen = (params.get("sort") or "").strip()
+        if chosen.removeprefix("-") not in MEMBER_SORTS:
+            chosen = "code"
+        return cls(
+            filters=filters,
+            page=_page_number(params.get("page")),
+            sort=chosen.removeprefix("-"),
+            descending=chosen.startswith("-"),
+        )
+
+    @property
+    def order(self) -> str:
+        """The sort as the API names it (``-name`` for descending)."""
+        return ("-" if self.descending else "") + self.sort
 
     def to_filter(self) -> MemberFilter:
         """The service's filter for this page, or ``InvalidInput`` naming the bad fields."""
         try:
             return MemberFilter.model_validate(
-                {**self.filters, "limit": PAGE_SIZE, "offset": (self.page - 1) * PAGE_SIZE}
+                {
+                    **self.filters,
+                    "sort": self.order,
+                    "limit": PAGE_SIZE,
+                    "offset": (self.page - 1) * PAGE_SIZE,
+                }
             )
         except ValidationError as exc:
             fields = sorted({str(error["loc"][0]) for error in exc.errors() if error.get("loc")})
@@ -73,9 +117,10 @@ class MemberQuery:
                 details={"fields": fields},
             ) from None
 
-    def url(self, page: int) -> str:
-        """The list with the same filters, at ``page``."""
-        return "/members?" + urlencode({**self.filters, "page": page})
+    def url(self, page: int = 1, *, sort: str | None = None) -> str:
+        """The list with the same filters (and sort, unless ``sort`` is given) at ``page``."""
+        order = sort if sort is not None else self.order
+        return "/members?" + urlencode({**self.filters, "sort": order, "page": page})
 
     def pager(self, *, total: int, shown: int) -> Pager:
         """The pager of this page, given how many match in all and how many are shown."""
@@ -104,7 +149,7 @@ def _pager(page: int, size: int, *, total: int, shown: int, url: Callable[[int],
 
 
 @dataclass(frozen=True)
-class ListQuery:
+class ListQuery(_SortedList):
     """The filters, sort and page of one request of a list sorted and paged in memory."""
 
     path: str
@@ -150,18 +195,6 @@ class ListQuery:
         """The list with the same filters (and sort, unless ``sort`` is given) at ``page``."""
         order = sort if sort is not None else ("-" if self.descending else "") + self.sort
         return f"{self.path}?" + urlencode({**self.filters, "sort": order, "page": page})
-
-    def sort_url(self, key: str) -> str:
-        """The link of a column heading: sort by ``key``, or reverse it if it is the sort."""
-        if key == self.sort:
-            return self.url(sort=("" if self.descending else "-") + key)
-        return self.url(sort=key)
-
-    def aria_sort(self, key: str) -> str:
-        """The ``aria-sort`` value of the column sorted by ``key``."""
-        if key != self.sort:
-            return "none"
-        return "descending" if self.descending else "ascending"
 
     def page_of(
         self, rows: Sequence[T], keys: Mapping[str, Callable[[T], Any]]

@@ -169,3 +169,53 @@ def test_website_must_be_http(client: TestClient, session: Session, as_role: Hea
         headers=as_role(Role.OPERATOR),
     )
     assert response.status_code == 422
+
+
+def test_list_sorts_names_in_persian_alphabetical_order(
+    client: TestClient, session: Session, as_role: Headers
+) -> None:
+    # Code-point order would put پ and گ after ی; the Persian alphabet puts them before.
+    for code, name in (("5101", "یزد نمونه"), ("5102", "پردیس نمونه"), ("5103", "گیلان نمونه")):
+        make_institution(session, code=code, name_fa=name)
+    headers = as_role(Role.HQ)
+    names = [
+        item["name_fa"]
+        for item in client.get(
+            "/api/v1/members", params={"q": "نمونه", "sort": "name"}, headers=headers
+        ).json()["items"]
+    ]
+    assert names == ["پردیس نمونه", "گیلان نمونه", "یزد نمونه"]
+    reversed_names = [
+        item["name_fa"]
+        for item in client.get(
+            "/api/v1/members", params={"q": "نمونه", "sort": "-name"}, headers=headers
+        ).json()["items"]
+    ]
+    assert reversed_names == names[::-1]
+
+
+def test_list_sorts_by_province_name_and_pages_the_sorted_list(
+    client: TestClient, session: Session, as_role: Headers
+) -> None:
+    # By province name (تهران, فارس, گیلان), not by province code (23, 07, 01).
+    make_institution(session, code="5201", name_fa="مرتب ۱", province="07")  # فارس
+    make_institution(session, code="5202", name_fa="مرتب ۲", province="23")  # تهران
+    make_institution(session, code="5203", name_fa="مرتب ۳", province="01")  # گیلان
+    headers = as_role(Role.HQ)
+    pages = [
+        client.get(
+            "/api/v1/members",
+            params={"q": "مرتب", "sort": "province", "limit": 2, "offset": offset},
+            headers=headers,
+        ).json()
+        for offset in (0, 2)
+    ]
+    assert [page["total"] for page in pages] == [3, 3]
+    codes = [item["code"] for page in pages for item in page["items"]]
+    assert codes == ["5202", "5201", "5203"]
+
+
+def test_unknown_sort_is_a_clear_422(client: TestClient, as_role: Headers) -> None:
+    response = client.get("/api/v1/members", params={"sort": "secret"}, headers=as_role(Role.HQ))
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "sort"

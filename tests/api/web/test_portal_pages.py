@@ -523,3 +523,25 @@ def test_an_unexpected_failure_is_an_html_500_page(
     assert "internal_error" in response.text
     assert "boom" not in response.text  # no internals leak to the page
     assert api.status_code == 200
+
+
+def test_list_sorts_by_a_column_and_keeps_the_sort_across_pages(
+    client: TestClient, session: Session, actor: MakeActor
+) -> None:
+    for number in range(26):
+        make_institution(session, code=f"46{number:02d}", name_fa=f"مرکز ترتیب {number}")
+    make_institution(session, code="4699", name_fa="آموزشگاه ترتیب")  # first by name, last by code
+    _log_in_as(client, actor(Role.HQ))
+    by_code = client.get("/members", params={"q": "ترتیب"})
+    assert 'aria-sort="ascending"' in by_code.text  # the code column, the default
+    heading = re.search(r'<a class="sort-link" href="([^"]+)">نام', by_code.text)
+    assert heading is not None, "the name column is not sortable"
+    by_name = client.get(heading.group(1).replace("&amp;", "&"))
+    rows = re.findall(r'href="/members/IR/UNI/(46\d\d)"', by_name.text)
+    assert rows[0] == "4699"
+    next_link = re.search(r'rel="next" href="([^"]+)"', by_name.text)
+    assert next_link is not None
+    assert "sort=name" in next_link.group(1)
+    second = client.get(next_link.group(1).replace("&amp;", "&"))
+    assert len(re.findall(r'href="/members/IR/UNI/(46\d\d)"', second.text)) == 2
+    assert 'aria-sort="ascending"' in second.text

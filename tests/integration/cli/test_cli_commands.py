@@ -102,6 +102,21 @@ def test_members_create_then_list_by_province(node: Database) -> None:
     assert "IR/UNI/9001" not in fars
 
 
+def test_members_list_sorts_by_province_name_and_refuses_an_unknown_sort(
+    node: Database,
+) -> None:
+    assert create_institution("9011", "گیلان")[0] == 0
+    assert create_institution("9012", "تهران")[0] == 0
+    code, listed = dargah("members", "list", "--sort", "province")
+    assert code == 0, listed
+    assert listed.index("IR/UNI/9012") < listed.index("IR/UNI/9011")  # تهران before گیلان
+    code, reversed_list = dargah("members", "list", "--sort", "-province")
+    assert reversed_list.index("IR/UNI/9011") < reversed_list.index("IR/UNI/9012")
+    code, refused = dargah("members", "list", "--sort", "secret")
+    assert code == 2
+    assert "sort" in refused
+
+
 def test_members_create_refuses_an_unknown_province(node: Database) -> None:
     code, output = create_institution("9002", "آتلانتیس")
 

@@ -40,10 +40,11 @@ _LABELS: Final = {
 def list_members(request: Request, session: SessionDep, user: CanRead) -> Response:
     """Members found by name or code (letter-variant insensitive), filtered, paginated.
 
-    Query: ``q``, ``kind``, ``institution_type``, ``province``, ``status``, ``page``.
+    Query: ``q``, ``kind``, ``institution_type``, ``province``, ``status``, ``sort``
+    (``name``, ``-province``…), ``page``.
     """
     query = MemberQuery.from_params(request.query_params)
-    rows, total = service.list_members(session, query.to_filter())
+    rows, total = service.list_members(session, query.to_filter(), language=language_of(request))
     return render(
         request,
         "members/list.html",
@@ -51,6 +52,7 @@ def list_members(request: Request, session: SessionDep, user: CanRead) -> Respon
             "rows": rows,
             "total": total,
             "filters": query.filters,
+            "query": query,
             "pager": query.pager(total=total, shown=len(rows)),
             "choices": forms.member_choices(language_of(request)),
             "labels": _LABELS,
