@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Final, Literal, TypeVar
 
 from dargah.persian import TEHRAN, format_jalali, to_persian_digits
+from dargah.persian.collation import sort_key as persian_sort_key
 from dargah.web.i18n_accounts import ACCOUNT_MESSAGES
 from dargah.web.i18n_discovery import DISCOVERY_MESSAGES
 from dargah.web.i18n_queries import QUERY_MESSAGES
@@ -876,17 +877,8 @@ def label(labels: Mapping[_E, tuple[str, str]], value: _E | str | None, language
     return str(value)
 
 
-# The Persian alphabet's order; Unicode's order puts پ چ ژ گ after the Arabic letters.
-_FA_ALPHABET: Final = "آابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهی"
-_FA_ORDER: Final = {letter: index for index, letter in enumerate(_FA_ALPHABET)}
-_SEPARATORS: Final = frozenset(" \u200c-")
-
-
 def sort_key(text: str, language: Language) -> tuple[int, ...] | str:
     """A key that sorts names alphabetically for ``language`` (Persian letter order)."""
     if language == "en":
         return text.casefold()
-    return tuple(
-        -1 if char in _SEPARATORS else _FA_ORDER.get(char, len(_FA_ALPHABET) + ord(char))
-        for char in text
-    )
+    return persian_sort_key(text)
