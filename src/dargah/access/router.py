@@ -20,7 +20,7 @@ from dargah.access.schemas import (
     grant_out,
     request_out,
 )
-from dargah.api.deps import SessionDep, require
+from dargah.api.deps import IdPath, SessionDep, require
 from dargah.db.base import utcnow
 from dargah.persian.inputs import DigitsStr
 
@@ -57,7 +57,7 @@ def create_grant(session: SessionDep, principal: CanManage, data: GrantCreate) -
 
 
 @router.get("/grants/{grant_id}", response_model=GrantOut, summary="One grant")
-def get_grant(session: SessionDep, principal: CanRead, grant_id: int) -> GrantOut:
+def get_grant(session: SessionDep, principal: CanRead, grant_id: IdPath) -> GrantOut:
     """A grant the caller holds, gives, or may see by role."""
     grant = grants.get_grant(session, principal=principal, grant_id=grant_id)
     return grant_out(grant, now=utcnow())
@@ -65,7 +65,7 @@ def get_grant(session: SessionDep, principal: CanRead, grant_id: int) -> GrantOu
 
 @router.post("/grants/{grant_id}/revoke", response_model=GrantOut, summary="Revoke a grant")
 def revoke_grant(
-    session: SessionDep, principal: CanManage, grant_id: int, data: GrantRevoke
+    session: SessionDep, principal: CanManage, grant_id: IdPath, data: GrantRevoke
 ) -> GrantOut:
     """End a grant now, with the reason."""
     grant = grants.revoke_grant(session, principal=principal, grant_id=grant_id, reason=data.reason)
@@ -108,7 +108,7 @@ def request_grant(
     summary="Approve a request (a grant is made)",
 )
 def approve_request(
-    session: SessionDep, principal: CanManage, request_id: int, data: GrantRequestApprove
+    session: SessionDep, principal: CanManage, request_id: IdPath, data: GrantRequestApprove
 ) -> GrantOut:
     """The owner approves; the grant takes the request's terms (expiry may be shortened)."""
     grant = grants.approve_request(session, principal=principal, request_id=request_id, data=data)
@@ -121,7 +121,7 @@ def approve_request(
     summary="Refuse a request",
 )
 def refuse_request(
-    session: SessionDep, principal: CanManage, request_id: int, data: GrantRequestRefuse
+    session: SessionDep, principal: CanManage, request_id: IdPath, data: GrantRequestRefuse
 ) -> GrantRequestOut:
     """The owner refuses, saying why."""
     request = grants.refuse_request(

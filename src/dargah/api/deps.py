@@ -16,19 +16,20 @@ from collections.abc import Callable, Iterator
 from typing import Annotated, Any, TypeVar
 from urllib.parse import unquote
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from dargah.access.policy import Permission, Principal, authorize
 from dargah.audit.group import GroupCommit
 from dargah.config import Settings
-from dargah.db.base import utcnow
+from dargah.db.base import MAX_ID, utcnow
 from dargah.db.cache import ReadCache
 from dargah.db.session import Database, atomic
 from dargah.errors import InvalidInput, NotAuthenticated, PermissionDenied
 from dargah.identity import secrets
 from dargah.identity import service as identity
+from dargah.persian.text import to_ascii_digits
 from dargah.records.service import QueryServer
 
 SESSION_COOKIE = "dargah_session"
@@ -36,6 +37,26 @@ CSRF_HEADER = "x-csrf-token"
 PURPOSE_HEADER = "dargah-purpose"
 T = TypeVar("T")
 _UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
+"""An id in a path: from 1 to the largest 64-bit integer, else a 422 naming it."""
+
+
+def id_from_text(text: str | None, name: str) -> int | None:
+    """An id a portal form or query string carries as text (Persian, Arabic-Indic or
+    Latin digits); blank means none, anything else outside 1..MAX_ID is refused."""
+    digits = to_ascii_digits(text or "").strip()
+    if not digits:
+        return None
+    if digits.isascii() and digits.isdigit() and 1 <= int(digits) <= MAX_ID:
+        return int(digits)
+    raise InvalidInput(
+        f"مقدار «{name}» باید شناسه‌ای عددی از ۱ تا {MAX_ID} باشد.",
+        f"The value of {name!r} must be a numeric id from 1 to {MAX_ID}.",
+        code="value_out_of_range",
+        details={"field": name},
+    )
+
 
 # Routes reachable without a principal: probes, the API description, login itself.
 PUBLIC_ROUTES = frozenset(

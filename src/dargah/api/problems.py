@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
@@ -152,6 +153,16 @@ def _html_page(
     return page
 
 
+def _is_out_of_range(exc: DBAPIError) -> bool:
+    """Whether the driver refused a number too large for its column (SQLSTATE 22003,
+    or an OverflowError raised under SQLAlchemy's wrapper)."""
+    original = exc.orig
+    return isinstance(original, OverflowError) or (
+        getattr(original, "sqlstate", None) == "22003"
+        or getattr(original, "pgcode", None) == "22003"
+    )
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     """Map every exception the API can raise to problem+json (HTML pages on the portal)."""
 
@@ -238,6 +249,34 @@ def install_problem_handlers(app: FastAPI) -> None:
             message_en=en,
             language=request_language(request),
             headers=dict(exc.headers) if exc.headers else None,
+        )
+
+    @app.exception_handler(OverflowError)
+    @app.exception_handler(DBAPIError)
+    async def _out_of_range(request: Request, exc: Exception) -> Response:
+        # A number past the database's integer range that no declared bound caught
+        # (SQLite's driver raises OverflowError, PostgreSQL NumericValueOutOfRange): the
+        # caller's value, not the server, is wrong. Any other driver error is a 500.
+        if isinstance(exc, DBAPIError) and not _is_out_of_range(exc):
+            return await _unexpected(request, exc)
+        _log.warning("value_out_of_range", path=request.url.path, error=type(exc).__name__)
+        message_fa = "عددی در درخواست بزرگ‌تر یا کوچک‌تر از حد مجاز است."
+        message_en = "A number in the request is outside the allowed range."
+        page = _html_page(
+            request,
+            status=422,
+            code="value_out_of_range",
+            message_fa=message_fa,
+            message_en=message_en,
+        )
+        if page is not None:
+            return page
+        return problem(
+            status=422,
+            code="value_out_of_range",
+            message_fa=message_fa,
+            message_en=message_en,
+            language=request_language(request),
         )
 
     @app.exception_handler(Exception)

@@ -14,7 +14,7 @@ import orjson
 from fastapi import APIRouter, Query, Request, Response
 
 from dargah.access.policy import Permission, Principal
-from dargah.api.deps import SessionDep, SettingsDep, purpose_of, require
+from dargah.api.deps import IdPath, SessionDep, SettingsDep, purpose_of, require
 from dargah.audit import service, signing
 from dargah.audit.schemas import ChainReportOut, EntryOut, EntryPageOut, EntrySearchQuery
 
@@ -65,7 +65,7 @@ def search_entries(
     "/audit/entries/{seq}", response_model=EntryOut, summary="Show one audit entry", tags=["audit"]
 )
 def show_entry(
-    request: Request, session: SessionDep, principal: CanReadAudit, seq: int
+    request: Request, session: SessionDep, principal: CanReadAudit, seq: IdPath
 ) -> EntryOut:
     """One entry by its sequence number."""
     entry = service.get_entry(

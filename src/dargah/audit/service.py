@@ -22,7 +22,7 @@ from dargah.audit.events import AuditAction
 from dargah.audit.models import AuditChainHead, AuditEntry
 from dargah.audit.verify import DEFAULT_BATCH_SIZE, ChainReport, verify_chain
 from dargah.context import client_address_var, request_id_var
-from dargah.db.base import utcnow
+from dargah.db.base import MAX_ID, utcnow
 from dargah.db.session import atomic
 from dargah.errors import InvalidInput, not_found
 
@@ -426,7 +426,7 @@ def _check_page(limit: int, cursor: int | None) -> None:
             code="audit_limit_out_of_range",
             details={"limit": limit, "max": MAX_PAGE_SIZE},
         )
-    if cursor is not None and cursor < 1:
+    if cursor is not None and not 1 <= cursor <= MAX_ID:
         raise InvalidInput(
             "نشانگر صفحه (cursor) باید شمارهٔ آخرین رویداد دیده‌شده باشد.",
             "The cursor must be the seq of the last entry seen.",

@@ -18,6 +18,10 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
+# Every id is a 64-bit signed integer in both databases; a larger number reaching the
+# driver is an OverflowError (SQLite) or NumericValueOutOfRange (PostgreSQL).
+MAX_ID = 2**63 - 1
+
 
 def utcnow() -> datetime:
     """The current time, timezone-aware, in UTC."""

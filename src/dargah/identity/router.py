@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, status
 
 from dargah.access.policy import Permission, Principal, Role
-from dargah.api.deps import SessionDep, SettingsDep, purpose_of, require
+from dargah.api.deps import IdPath, SessionDep, SettingsDep, purpose_of, require
 from dargah.identity import service
 from dargah.identity.models import ApiKey, Person
 from dargah.identity.schemas import (
@@ -124,7 +124,7 @@ def list_people(
     role: Role | None = None,
     institution: DigitsStr | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> list[PersonOut]:
     """Accounts; personal data, so the ``Dargah-Purpose`` header is required and audited."""
     people = service.list_people(
@@ -173,6 +173,6 @@ def issue_key(session: SessionDep, principal: KeyManager, body: ApiKeyCreate) ->
 
 
 @router.delete("/keys/{key_id}", response_model=ApiKeyOut, summary="Revoke an API key")
-def revoke_key(session: SessionDep, principal: KeyManager, key_id: int) -> ApiKeyOut:
+def revoke_key(session: SessionDep, principal: KeyManager, key_id: IdPath) -> ApiKeyOut:
     """Revoke a key immediately."""
     return key_out(service.revoke_api_key(session, principal=principal, key_id=key_id))

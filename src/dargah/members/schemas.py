@@ -213,7 +213,7 @@ class MemberFilter(BaseModel):
         "a leading - reverses it",
     )
     limit: int = Field(default=50, ge=1, le=1000)
-    offset: int = Field(default=0, ge=0)
+    offset: int = Field(default=0, ge=0, le=10_000_000)
 
 
 class HqUnitCreate(BaseModel):

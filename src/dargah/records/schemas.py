@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from dargah.db.base import MAX_ID
 from dargah.persian.inputs import DigitsInt
 from dargah.records.query import QuerySpec
 
@@ -13,7 +14,10 @@ class QueryRequest(QuerySpec):
 
     purpose: str = Field(min_length=3, max_length=300, description="Why the data is needed")
     grant: DigitsInt | None = Field(
-        default=None, description="The grant to read under, when the caller holds several"
+        default=None,
+        ge=1,
+        le=MAX_ID,
+        description="The grant to read under, when the caller holds several",
     )
 
     def spec(self) -> QuerySpec:

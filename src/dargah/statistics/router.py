@@ -9,6 +9,7 @@ from fastapi.responses import StreamingResponse
 
 from dargah.access.policy import Permission, Principal
 from dargah.api.deps import SessionDep, SettingsDep, require
+from dargah.db.base import MAX_ID
 from dargah.errors import InvalidInput
 from dargah.persian.inputs import DigitsStr
 from dargah.records.exports import MEDIA_TYPES
@@ -51,7 +52,9 @@ def read_statistic(
     period: Annotated[
         DigitsStr | None, Query(max_length=20, description="1403-1; default: the latest national")
     ] = None,
-    grant: Annotated[int | None, Query(description="The grant to read under")] = None,
+    grant: Annotated[
+        int | None, Query(ge=1, le=MAX_ID, description="The grant to read under")
+    ] = None,
     format: Annotated[str, Query(max_length=10, description="json, csv or xlsx")] = "json",
 ) -> StatisticOut | StreamingResponse:
     """Counts by the pivot's fields with labels, the total, withheld cells, the

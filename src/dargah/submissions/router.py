@@ -18,7 +18,8 @@ from fastapi import APIRouter, Header, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
 from dargah.access.policy import Permission, Principal
-from dargah.api.deps import SessionDep, SettingsDep, purpose_of, require
+from dargah.api.deps import IdPath, SessionDep, SettingsDep, purpose_of, require
+from dargah.db.base import MAX_ID
 from dargah.db.session import Database
 from dargah.errors import InvalidInput
 from dargah.members import service as members
@@ -178,7 +179,7 @@ def list_submissions(
 
 
 @router.get("/submissions/{submission_id}", response_model=SubmissionOut)
-def get_submission(session: SessionDep, principal: Reader, submission_id: int) -> SubmissionOut:
+def get_submission(session: SessionDep, principal: Reader, submission_id: IdPath) -> SubmissionOut:
     """A submission's status, counts and progress; ``size_bytes`` is where uploads resume."""
     return submission_out(
         session, service.get_submission(session, submission_id, principal=principal)
@@ -190,8 +191,8 @@ async def append_body(
     request: Request,
     session: SessionDep,
     principal: Sender,
-    submission_id: int,
-    upload_offset: Annotated[int, Header(ge=0)],
+    submission_id: IdPath,
+    upload_offset: Annotated[int, Header(ge=0, le=MAX_ID)],
 ) -> SubmissionOut:
     """Append one piece of the body at ``Upload-Offset`` (resumable upload)."""
     data = await request.body()
@@ -202,7 +203,7 @@ async def append_body(
 
 @router.put("/submissions/{submission_id}/body", response_model=SubmissionOut)
 async def put_body(
-    request: Request, session: SessionDep, principal: Sender, submission_id: int
+    request: Request, session: SessionDep, principal: Sender, submission_id: IdPath
 ) -> SubmissionOut:
     """Send the whole body in one request; it is streamed and stored in pieces."""
     submission = service.get_submission(session, submission_id, principal=principal)
@@ -239,7 +240,7 @@ def complete(
     session: SessionDep,
     settings: SettingsDep,
     principal: Sender,
-    submission_id: int,
+    submission_id: IdPath,
 ) -> Response:
     """Close the body and process it: inline when small, otherwise as a job (202)."""
     submission = service.get_submission(session, submission_id, principal=principal)
@@ -332,7 +333,7 @@ def _institution_of(session: Any, principal: Principal, identifier: str | None) 
 
 
 @router.get("/submissions/{submission_id}/receipt", summary="The signed receipt")
-def receipt(session: SessionDep, principal: Reader, submission_id: int) -> JSONResponse:
+def receipt(session: SessionDep, principal: Reader, submission_id: IdPath) -> JSONResponse:
     """The receipt signed by the gateway (verify with ``dargah receipt verify``)."""
     submission = service.get_submission(session, submission_id, principal=principal)
     if submission.receipt is None:
@@ -349,7 +350,7 @@ def report(
     request: Request,
     session: SessionDep,
     principal: Reader,
-    submission_id: int,
+    submission_id: IdPath,
     format: Literal["json", "csv", "xlsx"] = "json",
     limit: Annotated[int, Query(ge=1, le=100_000)] = 1000,
 ) -> Response:

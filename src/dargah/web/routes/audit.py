@@ -15,17 +15,16 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any, Final
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
 from dargah.access.policy import ROLE_LABELS, Permission
-from dargah.api.deps import SessionDep
+from dargah.api.deps import IdPath, SessionDep, id_from_text
 from dargah.audit import service
 from dargah.audit.events import AUDIT_ACTION_DESCRIPTIONS, AuditAction
 from dargah.errors import InvalidInput
 from dargah.persian import TEHRAN, parse_jalali_date
 from dargah.persian.errors import InvalidJalaliDate
-from dargah.persian.text import to_ascii_digits
 from dargah.web import dashboard
 from dargah.web.deps import PortalUser, require_form, require_page
 from dargah.web.i18n import Language, translate
@@ -95,8 +94,7 @@ def _jalali(text: str, name: str, errors: dict[str, str], language: Language) ->
 def read_search(params: dict[str, str], language: Language) -> AuditSearch:
     """The search from the query string; bad dates or codes become field errors."""
     values = {name: (params.get(name) or "").strip() for name in _FILTERS}
-    cursor_text = to_ascii_digits(params.get("cursor") or "").strip()
-    cursor = int(cursor_text) if cursor_text.isdigit() and 0 < int(cursor_text) < 2**63 else None
+    cursor = id_from_text(params.get("cursor"), "cursor")
     search = AuditSearch(values=values, cursor=cursor)
     since_day = _jalali(values["from"], "from", search.errors, language)
     until_day = _jalali(values["to"], "to", search.errors, language)
@@ -192,7 +190,7 @@ def show(
     request: Request,
     session: SessionDep,
     user: CanRead,
-    seq: Annotated[int, Path(ge=1, le=2**63 - 1)],
+    seq: IdPath,
 ) -> Response:
     """One entry with every recorded field; opening it is recorded too."""
     entry = service.get_entry(session, principal=user.principal, seq=seq, purpose=_PURPOSE)

@@ -17,7 +17,7 @@ from starlette.responses import RedirectResponse, Response
 from dargah.access import grants
 from dargah.access.models import Grant, GrantLevel, GrantRequest, GrantRequestStatus
 from dargah.access.policy import Permission, Principal, Role
-from dargah.api.deps import SessionDep
+from dargah.api.deps import IdPath, SessionDep
 from dargah.catalogue import service as catalogue
 from dargah.catalogue.models import Dataset
 from dargah.db.base import utcnow
@@ -168,7 +168,7 @@ def approve(
     session: SessionDep,
     user: CanPostManage,
     fields: FormFields,
-    request_id: int,
+    request_id: IdPath,
 ) -> Response:
     """The owner approves a request: a grant with its terms is made."""
     try:
@@ -186,7 +186,7 @@ def refuse(
     session: SessionDep,
     user: CanPostManage,
     fields: FormFields,
-    request_id: int,
+    request_id: IdPath,
 ) -> Response:
     """The owner refuses a request, saying why."""
     try:
@@ -204,7 +204,7 @@ def revoke(
     session: SessionDep,
     user: CanPostManage,
     fields: FormFields,
-    grant_id: int,
+    grant_id: IdPath,
 ) -> Response:
     """The owner ends a grant now."""
     try:

@@ -17,14 +17,14 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, time, timedelta
 from typing import Annotated, Any, Final
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Request
 from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
 from dargah.access.policy import ROLE_LABELS, Permission, Principal, Role
-from dargah.api.deps import SessionDep
+from dargah.api.deps import IdPath, SessionDep
 from dargah.db.base import utcnow
 from dargah.db.session import atomic
 from dargah.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -46,7 +46,7 @@ router = APIRouter(include_in_schema=False)
 
 CanManage = Annotated[PortalUser, require_page(Permission.KEYS_MANAGE)]
 CanPostManage = Annotated[PortalUser, require_form(Permission.KEYS_MANAGE)]
-KeyId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+KeyId = IdPath
 
 FORM_FIELDS: Final = ("system", "name", "expires", "role", "hq_unit")
 # Roles a key of a ministry system may act under (the service's ``_key_role``).

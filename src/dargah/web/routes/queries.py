@@ -22,7 +22,7 @@ from dargah.access import grants
 from dargah.access.models import Grant
 from dargah.access.policy import Permission, Principal, Role
 from dargah.access.protection import Access
-from dargah.api.deps import SessionDep, SettingsDep
+from dargah.api.deps import SessionDep, SettingsDep, id_from_text
 from dargah.catalogue import publishing
 from dargah.catalogue import service as catalogue
 from dargah.catalogue.documents import DatasetDocument
@@ -171,7 +171,7 @@ def _setting(
 
 
 def _grant_id(text: str) -> int | None:
-    return int(text) if text.isdigit() else None
+    return id_from_text(text, "grant")
 
 
 def _labels(

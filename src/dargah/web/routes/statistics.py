@@ -17,7 +17,7 @@ from fastapi.responses import StreamingResponse
 from starlette.responses import Response
 
 from dargah.access.policy import Permission
-from dargah.api.deps import SessionDep, SettingsDep
+from dargah.api.deps import SessionDep, SettingsDep, id_from_text
 from dargah.errors import DargahError, InvalidInput, PermissionDenied
 from dargah.records.exports import MEDIA_TYPES, labelled_chunks
 from dargah.statistics import exports, service
@@ -53,7 +53,7 @@ def _none_visible() -> PermissionDenied:
 
 
 def _grant(text: str | None) -> int | None:
-    return int(text) if text and text.isdigit() else None
+    return id_from_text(text, "grant")
 
 
 @router.get("/statistics")

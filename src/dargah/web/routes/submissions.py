@@ -20,7 +20,7 @@ from starlette.datastructures import UploadFile
 from starlette.responses import RedirectResponse, Response
 
 from dargah.access.policy import Permission, Role
-from dargah.api.deps import SessionDep, SettingsDep
+from dargah.api.deps import IdPath, SessionDep, SettingsDep
 from dargah.catalogue import service as catalogue
 from dargah.db.session import Database
 from dargah.errors import DargahError, InvalidInput
@@ -322,7 +322,7 @@ def create_submission(
 
 @router.get("/submissions/{submission_id}")
 def show_submission(
-    request: Request, session: SessionDep, user: CanRead, submission_id: int
+    request: Request, session: SessionDep, user: CanRead, submission_id: IdPath
 ) -> Response:
     """A submission's status, counts, progress (refreshing while it runs) and its findings,
     filtered by severity, field and code, sorted and paged."""
@@ -414,7 +414,7 @@ def _download(content: bytes, media_type: str, filename: str) -> Response:
 
 
 @router.get("/submissions/{submission_id}/report.csv")
-def report_csv(session: SessionDep, user: CanRead, submission_id: int) -> Response:
+def report_csv(session: SessionDep, user: CanRead, submission_id: IdPath) -> Response:
     """Every stored finding as CSV (UTF-8 with BOM), for correcting the file."""
     submission = _audited_report(session, user, submission_id, "csv")
     content = findings_csv(service.findings_of(session, submission))
@@ -422,7 +422,7 @@ def report_csv(session: SessionDep, user: CanRead, submission_id: int) -> Respon
 
 
 @router.get("/submissions/{submission_id}/report.xlsx")
-def report_xlsx(session: SessionDep, user: CanRead, submission_id: int) -> Response:
+def report_xlsx(session: SessionDep, user: CanRead, submission_id: IdPath) -> Response:
     """Every stored finding as an Excel workbook, offending values highlighted."""
     submission = _audited_report(session, user, submission_id, "xlsx")
     content = findings_xlsx(service.findings_of(session, submission))
@@ -439,7 +439,7 @@ def _receipt_of(session: Session, user: PortalUser, submission_id: int) -> Submi
 
 @router.get("/submissions/{submission_id}/receipt")
 def receipt_page(
-    request: Request, session: SessionDep, user: CanRead, submission_id: int
+    request: Request, session: SessionDep, user: CanRead, submission_id: IdPath
 ) -> Response:
     """The receipt as a printable Persian page: the facts it attests, Jalali and ISO
     times, whether its signature checks against the gateway's keys, and how to verify it."""
@@ -463,7 +463,7 @@ def receipt_page(
 
 
 @router.get("/submissions/{submission_id}/receipt.json")
-def receipt_json(session: SessionDep, user: CanRead, submission_id: int) -> Response:
+def receipt_json(session: SessionDep, user: CanRead, submission_id: IdPath) -> Response:
     """The receipt signed by the gateway (verify with ``dargah receipt verify``)."""
     submission = _receipt_of(session, user, submission_id)
     filename = f"submission-{submission.id}-receipt.json"
