@@ -22,6 +22,9 @@ def make_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> Engine:
     return create_engine(
         url,
         echo=echo,
+        # Statement parameters (national ids, secrets' digests) stay out of errors
+        # and logs; the statement itself is enough to find the bug.
+        hide_parameters=True,
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_pre_ping=True,
@@ -53,6 +56,9 @@ def _sqlite_engine(url: str, *, echo: bool, pool_size: int) -> Engine:
     engine = create_engine(
         url,
         echo=echo,
+        # Statement parameters (national ids, secrets' digests) stay out of errors
+        # and logs; the statement itself is enough to find the bug.
+        hide_parameters=True,
         connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
         # As many connections kept as for PostgreSQL: a connection opened past the pool
         # is closed again on return, and opening one runs the PRAGMAs below.
