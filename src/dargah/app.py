@@ -10,7 +10,7 @@ from fastapi import FastAPI
 
 from dargah import __version__
 from dargah.access.router import router as access_router
-from dargah.api.docs import install_api_docs
+from dargah.api.docs import install_api_docs, install_openapi_problems
 from dargah.api.health import router as health_router
 from dargah.api.middleware import RequestContextMiddleware
 from dargah.api.problems import install_problem_handlers
@@ -90,6 +90,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     ):
         app.include_router(router, prefix=API_PREFIX)
     install_api_docs(app, title=f"{TITLE} — API")
+    install_openapi_problems(app)
     mount_portal(app, settings)
     return app
 

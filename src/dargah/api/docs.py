@@ -12,13 +12,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from typing import Final
+from typing import Any, Final
 
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from starlette.responses import HTMLResponse
 
 from dargah import __version__
+from dargah.api.problems import PROBLEM_MEDIA_TYPE, ProblemItem, ProblemOut
 
 DOCS_PATH: Final = "/docs"
 SWAGGER_UI_ASSETS: Final = "/static/vendor/swagger-ui"
@@ -46,6 +47,46 @@ def _content_security_policy(html: str) -> str:
         "img-src 'self' data:; font-src 'self'; connect-src 'self'; frame-ancestors 'none'; "
         "base-uri 'none'; object-src 'none'; form-action 'self'"
     )
+
+
+_PROBLEM_REF: Final = {"$ref": "#/components/schemas/ProblemOut"}
+_PROBLEM_RESPONSES: Final = {
+    "422": "A value is not valid (problem+json; errors name the fields)",
+    "4XX": "Refused: not authenticated, not allowed, not found, conflict… (problem+json)",
+    "5XX": "A bug or an unavailable dependency (problem+json, with the request id)",
+}
+
+
+def _with_problems(schema: dict[str, Any]) -> dict[str, Any]:
+    """The API description with every error declared as it is answered: problem+json
+    (``ProblemOut``), in place of FastAPI's ``HTTPValidationError`` which the API never
+    sends, so clients and contract tests read the errors the node really returns."""
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    components["ProblemOut"] = ProblemOut.model_json_schema()
+    components["ProblemItem"] = ProblemItem.model_json_schema()
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            for status, description in _PROBLEM_RESPONSES.items():
+                responses[status] = {
+                    "description": description,
+                    "content": {PROBLEM_MEDIA_TYPE: {"schema": _PROBLEM_REF}},
+                }
+    for unused in ("HTTPValidationError", "ValidationError"):
+        components.pop(unused, None)
+    return schema
+
+
+def install_openapi_problems(app: FastAPI) -> None:
+    """Make ``/openapi.json`` declare the problem+json errors (``_with_problems``)."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = _with_problems(build())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def install_api_docs(app: FastAPI, *, title: str) -> None:

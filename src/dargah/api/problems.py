@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
@@ -52,6 +53,36 @@ _VALIDATION_FA: dict[str, str] = {
     "datetime_parsing": "تاریخ و زمان معتبر نیست.",
     "date_parsing": "تاریخ معتبر نیست.",
 }
+
+
+class ProblemItem(BaseModel):
+    """One field's error inside a problem (``errors``)."""
+
+    field: str = Field(description="The field, dotted (body.period, submission_id)")
+    location: str = Field(description="body, query, path or header")
+    code: str = Field(description="A stable code (missing, less_than_equal, period_invalid…)")
+    message_fa: str
+    message_en: str
+
+
+class ProblemOut(BaseModel):
+    """Every error the API answers: RFC 9457 problem details with a stable ``code`` and
+    the message in Persian and English (``detail`` in the caller's language)."""
+
+    type: str = Field(description="https://dargah.msrt.ir/problems/<code>")
+    title: str
+    status: int
+    code: str = Field(description="Stable; listed in docs/error-codes.md")
+    detail: str
+    message_fa: str
+    message_en: str
+    request_id: str | None = Field(description="Quote it to support")
+    details: dict[str, Any] | None = Field(
+        default=None, description="Facts about the error, with <name>_jalali beside dates"
+    )
+    errors: list[dict[str, Any]] | None = Field(
+        default=None, description="Per-field errors (ProblemItem, or a row's findings)"
+    )
 
 
 def problem(
