@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import datetime
 from typing import TypeVar
 
 from sqlalchemy import select
@@ -30,7 +30,8 @@ from dargah.db.session import atomic
 from dargah.errors import Conflict, InvalidInput, PermissionDenied, not_found
 from dargah.members import service as members
 from dargah.members.models import MemberKind
-from dargah.persian import TEHRAN
+from dargah.persian.dates import expiry_of_day as expiry_of_day
+from dargah.persian.dates import last_valid_day as last_valid_day
 
 T = TypeVar("T")
 
@@ -43,18 +44,8 @@ _SEE_ALL = frozenset({Role.ADMIN, Role.OPERATOR, Role.AUDITOR})
 # People give a grant's expiry as a day ("until 1406/06/31"), meaning the whole of that
 # day in Tehran. It is stored as the moment it ends — the next midnight, Tehran time —
 # so "active" stays one comparison (``expires_at > now``); pages show the day back.
-
-
-def expiry_of_day(day: date) -> datetime:
-    """The moment a grant valid through the whole of ``day`` (Tehran) expires, in UTC."""
-    return datetime.combine(day + timedelta(days=1), time(), tzinfo=TEHRAN).astimezone(UTC)
-
-
-def last_valid_day(expires_at: datetime) -> date:
-    """The last day, in Tehran, on which a grant expiring at ``expires_at`` is valid:
-    the day ``expiry_of_day`` was given, for an expiry typed as a day."""
-    moment = expires_at if expires_at.tzinfo is not None else expires_at.replace(tzinfo=UTC)
-    return (moment.astimezone(TEHRAN) - timedelta(microseconds=1)).date()
+# The two conversions live in persian.dates (``expiry_of_day``, ``last_valid_day``),
+# shared with the schemas that show the day; they are re-exported here.
 
 
 # -- who is who ------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
@@ -10,7 +10,8 @@ from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 from dargah.access.models import Grant, GrantLevel, GrantRequest
 from dargah.members.models import InstitutionType
 from dargah.members.provinces import find_province
-from dargah.persian import normalize
+from dargah.persian import format_jalali, normalize
+from dargah.persian.dates import last_valid_day
 from dargah.persian.inputs import DigitsStr
 
 PERIOD_PATTERN = r"^[0-9]{4}(-[0-9]{1,2})?$"
@@ -132,6 +133,8 @@ class _TermsOut(BaseModel):
     purpose: str
     legal_basis: str
     expires_at: datetime
+    valid_until: date = Field(description="The last day (Tehran) it is valid: the day typed")
+    valid_until_jalali: str = Field(description="valid_until as a Jalali date")
     status: str
     created_at: datetime
     created_by: str
@@ -184,6 +187,8 @@ def _terms(item: Grant | GrantRequest) -> dict[str, object]:
         "purpose": item.purpose,
         "legal_basis": item.legal_basis,
         "expires_at": item.expires_at,
+        "valid_until": last_valid_day(item.expires_at),
+        "valid_until_jalali": format_jalali(last_valid_day(item.expires_at)),
         "status": item.status,
         "created_at": item.created_at,
         "created_by": item.created_by,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -19,6 +19,8 @@ from dargah.discovery.service import (
     NextStep,
     SuggestedFilter,
 )
+from dargah.persian import format_jalali
+from dargah.persian.dates import last_valid_day
 
 
 class MatchOut(BaseModel):
@@ -89,6 +91,8 @@ class GrantAccessOut(BaseModel):
     period_from: str | None
     period_to: str | None
     expires_at: datetime
+    valid_until: date = Field(description="The last day (Tehran) it is valid")
+    valid_until_jalali: str = Field(description="valid_until as a Jalali date")
     covers: bool = Field(description="Reaches some loaded data the question asks about")
 
 
@@ -212,6 +216,8 @@ def _access_out(access: AccessView) -> AccessOut:
                 period_from=view.grant.period_from,
                 period_to=view.grant.period_to,
                 expires_at=view.grant.expires_at,
+                valid_until=last_valid_day(view.grant.expires_at),
+                valid_until_jalali=format_jalali(last_valid_day(view.grant.expires_at)),
                 covers=view.covers,
             )
             for view in access.grants

@@ -8,7 +8,7 @@ and leap years come from ``jdatetime``.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Final, Literal
 from zoneinfo import ZoneInfo
 
@@ -21,9 +21,11 @@ __all__ = [
     "DEFAULT_MAX_YEAR",
     "DEFAULT_MIN_YEAR",
     "TEHRAN",
+    "expiry_of_day",
     "format_jalali",
     "jalali_month_name",
     "jalali_year_of",
+    "last_valid_day",
     "parse_jalali_date",
 ]
 
@@ -237,3 +239,19 @@ def jalali_month_name(month: int, lang: Literal["fa", "en"] = "fa") -> str:
     if lang == "en":
         return _MONTHS_EN[month - 1]
     raise ValueError(f"lang must be 'fa' or 'en', got {lang!r}")
+
+
+# A validity typed as a day ("until 1406/06/31") means the whole of that day in Tehran:
+# it is stored as the moment it ends, the next midnight, and shown as the day typed.
+
+
+def expiry_of_day(day: date) -> datetime:
+    """The moment a grant valid through the whole of ``day`` (Tehran) expires, in UTC."""
+    return datetime.combine(day + timedelta(days=1), time(), tzinfo=TEHRAN).astimezone(UTC)
+
+
+def last_valid_day(expires_at: datetime) -> date:
+    """The last day, in Tehran, on which a grant expiring at ``expires_at`` is valid:
+    the day ``expiry_of_day`` was given, for an expiry typed as a day."""
+    moment = expires_at if expires_at.tzinfo is not None else expires_at.replace(tzinfo=UTC)
+    return (moment.astimezone(TEHRAN) - timedelta(microseconds=1)).date()

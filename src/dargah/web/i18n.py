@@ -848,23 +848,30 @@ def display_name(item: object, language: Language) -> str:
     return str(getattr(item, "name_en", None) or name_fa)
 
 
+NO_BREAK_SPACE: Final = "\u00a0"
+
+
 def format_date(
     value: date | datetime | None, language: Language, *, with_time: bool = True
 ) -> str:
     """A date in the Jalali calendar with Persian digits, or Gregorian ISO in English.
 
-    Both are shown in Tehran time, so the two languages agree on the day.
+    Both are shown in Tehran time, so the two languages agree on the day. The date and
+    the time are joined by a no-break space: a narrow table column never splits them
+    over two lines.
     """
     if value is None:
         return ""
     if language == "fa":
-        return format_jalali(
+        shown = format_jalali(
             value, persian_digits=True, with_time=with_time and isinstance(value, datetime)
         )
-    if isinstance(value, datetime):
+    elif isinstance(value, datetime):
         local = value.astimezone(TEHRAN) if value.tzinfo is not None else value
-        return local.strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")
-    return value.isoformat()
+        shown = local.strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")
+    else:
+        shown = value.isoformat()
+    return shown.replace(" ", NO_BREAK_SPACE)
 
 
 def label(labels: Mapping[_E, tuple[str, str]], value: _E | str | None, language: Language) -> str:

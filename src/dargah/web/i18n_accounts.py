@@ -151,7 +151,7 @@ ACCOUNT_MESSAGES: Final[dict[str, dict[str, str]]] = {
         "audit.actor_help": "نام کاربری یا شناسهٔ سامانه، همان‌گونه که در فهرست آمده است.",
         "audit.entity_help": "مثلاً شناسهٔ عضو یا شمارهٔ ارسال.",
         "audit.date_help": (
-            "تاریخ خورشیدی، مثلاً ۱۴۰۴/۰۹/۱۶ (رقم فارسی یا لاتین)؛ هر دو روز در بازه‌اند."
+            "تاریخ خورشیدی، مثلاً {example} (رقم فارسی یا لاتین)؛ هر دو روز در بازه‌اند."
         ),
         "audit.range_inverted": "«تا تاریخ» نباید پیش از «از تاریخ» باشد.",
         "audit.entries": "رویدادها",
@@ -392,7 +392,7 @@ ACCOUNT_MESSAGES: Final[dict[str, dict[str, str]]] = {
         "audit.actor_help": "A username or system id, as the list shows it.",
         "audit.entity_help": "For example a member id or a submission number.",
         "audit.date_help": (
-            "A Jalali date, e.g. 1404/09/16 (Persian or Latin digits); both days included."
+            "A Jalali date, e.g. {example} (Persian or Latin digits); both days included."
         ),
         "audit.range_inverted": '"To" must not be before "From".',
         "audit.entries": "Entries",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from functools import partial
 from pathlib import Path
 from typing import Any, Final
@@ -14,6 +15,7 @@ from starlette.responses import Response
 
 from dargah import __version__
 from dargah.config import Settings
+from dargah.persian.dates import last_valid_day
 from dargah.web import i18n
 from dargah.web.deps import PortalUser
 from dargah.web.i18n import Language
@@ -47,6 +49,12 @@ def member_url(identifier: str, suffix: str = "") -> str:
     return f"/members/{quote(identifier, safe='/')}{suffix}"
 
 
+def readable_json(value: Any) -> str:
+    """``value`` as indented JSON with Persian left as Persian (Jinja's ``tojson``
+    writes ``\\u06a9``…, unreadable in an audit entry); autoescaping makes it safe."""
+    return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True, default=str)
+
+
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
@@ -57,6 +65,9 @@ def _environment() -> jinja2.Environment:
     )
     env.globals["static"] = static_url
     env.globals["member_url"] = member_url
+    # A grant's expiry is shown as the last day it is valid, the day the person typed.
+    env.globals["last_day"] = last_valid_day
+    env.filters["readable_json"] = readable_json
     return env
 
 

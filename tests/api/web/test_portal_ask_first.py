@@ -14,7 +14,9 @@ from sqlalchemy.orm import Session
 from dargah.access.policy import Role
 from dargah.config import Settings
 from dargah.db.session import Database
-from support.discovery import World, build_world, give_grant
+from dargah.persian import parse_jalali_date
+from dargah.persian.dates import expiry_of_day
+from support.discovery import World, build_world, give_grant, headers
 from support.factories import Actor
 
 _HREF = re.compile(r'href="([^"]+)"')
@@ -109,3 +111,21 @@ def test_a_bad_filter_is_a_page_with_the_code(client: TestClient, world: World) 
     assert page.status_code == 422
     assert page.headers["content-type"].startswith("text/html")
     assert "institution_type_unknown" in page.text
+
+
+def test_the_grant_on_the_card_runs_to_the_day_typed(client: TestClient, world: World) -> None:
+    """A grant until 1406/06/31 is stored as the next midnight in Tehran; the card, the
+    home page and the API show the day typed, never the day after."""
+    until = expiry_of_day(parse_jalali_date("۱۴۰۶/۰۶/۳۱"))
+    grant_id = give_grant(client, world, expires_at=until.isoformat())
+    _log_in_as(client, world.consumer)
+
+    card = _card(client.get("/catalogue", params={"q": "دانشجویان"}).text, "test_students")
+    home = client.get("/").text
+    for page in (card, home):
+        assert "۱۴۰۶/۰۶/۳۱" in page
+        assert "۱۴۰۶/۰۷/۰۱" not in page
+    client.cookies.clear()
+    answer = client.get(f"/api/v1/grants/{grant_id}", headers=headers(world.consumer)).json()
+    assert answer["valid_until"] == "2027-09-22"
+    assert answer["valid_until_jalali"] == "1406/06/31"

@@ -103,6 +103,8 @@ def test_audit_log_filters_by_a_jalali_date_in_either_digits(
     assert within.status_code == 200
     assert "IR/UNI/6301" in within.text
     assert f'value="{today}"' in within.text  # the date is shown back as typed
+    # The hint's example is today's date, not a date fixed when the page was written.
+    assert f"مثلاً {_today_jalali(persian=True)}" in within.text
     earlier = client.get("/audit", params={"from": "۱۴۰۰/۰۱/۰۱", "to": "1400/12/29"})
     assert earlier.status_code == 200
     assert "IR/UNI/6301" not in earlier.text
@@ -134,6 +136,11 @@ def test_audit_entry_page_and_verification(
     assert entry.status_code == 200
     assert "ثبت عضو جدید" in entry.text
     assert created.entry_hash in entry.text
+    # The entry's details are readable: Persian as Persian, not \\u escapes.
+    name = str(created.details.get("name_fa") or "")
+    assert name, created.details
+    assert name in entry.text
+    assert "\\u06" not in entry.text
     assert client.get("/audit/999999999").status_code == 404
     assert client.get(f"/audit/{2**64}").status_code == 422
 

@@ -22,8 +22,9 @@ from dargah.access.policy import ROLE_LABELS, Permission
 from dargah.api.deps import IdPath, SessionDep, id_from_text
 from dargah.audit import service
 from dargah.audit.events import AUDIT_ACTION_DESCRIPTIONS, AuditAction
+from dargah.db.base import utcnow
 from dargah.errors import InvalidInput
-from dargah.persian import TEHRAN, parse_jalali_date
+from dargah.persian import TEHRAN, format_jalali, parse_jalali_date
 from dargah.persian.errors import InvalidJalaliDate
 from dargah.web import dashboard
 from dargah.web.deps import PortalUser, require_form, require_page
@@ -173,6 +174,9 @@ def search(request: Request, session: SessionDep, user: CanRead) -> Response:
             "first_url": query.url() if query.cursor else None,
             "verification": verification,
             "notice": request.query_params.get("notice") == "verified",
+            # The date hint's example is today (Jalali in both languages: the filter
+            # takes Jalali dates), in the page's digits.
+            "date_example": format_jalali(utcnow(), persian_digits=language == "fa"),
         },
         status_code=422 if query.errors else 200,
     )

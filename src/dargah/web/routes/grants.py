@@ -148,7 +148,6 @@ def _labels(
         "actor": lambda name: actor_label(name, language, people),
         "province": lambda code: province_label(code, language),
         "institution_type": lambda code: institution_type_label(code, language),
-        "last_day": grants.last_valid_day,
     }
 
 

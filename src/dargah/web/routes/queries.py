@@ -114,7 +114,6 @@ def list_queryable(request: Request, session: SessionDep, user: CanQuery) -> Res
     context = {
         "items": items,
         "can_request": user.can(Permission.GRANTS_REQUEST),
-        "last_day": grants.last_valid_day,
     }
     return render(request, "queries/list.html", context)
 
