@@ -22,7 +22,7 @@ from dargah.db.engine import make_engine
 from dargah.db.schema import upgrade
 from dargah.db.session import Database
 
-pytest_plugins = ["support.fixtures"]
+pytest_plugins = ["support.fixtures", "support.demo_server"]
 
 POSTGRES_URL = os.environ.get("DARGAH_TEST_DATABASE_URL", "")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}

@@ -23,7 +23,7 @@ router = APIRouter()
 CanReadAudit = Annotated[Principal, require(Permission.AUDIT_READ)]
 
 # Reading the audit log is itself audited; a purpose is welcome but not demanded.
-_DEFAULT_PURPOSE = "audit review"
+_DEFAULT_PURPOSE = "بازبینی گزارش ممیزی"  # read by auditors, in Persian
 
 
 @router.get(

@@ -610,8 +610,9 @@ def _refusal(
 
 
 def purpose_of(pivot: Pivot) -> str:
-    """The purpose audited with a pivot's reads."""
-    return f"{PURPOSE} ({pivot.id})"
+    """The purpose audited with a pivot's reads, as an auditor (and the reader's own
+    home page) shows it: the dashboard and the pivot by its Persian title."""
+    return f"{PURPOSE}: {pivot.title_fa}"
 
 
 def _query(

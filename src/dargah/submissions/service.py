@@ -480,7 +480,7 @@ def _finish(
         entity_type="submission",
         entity_id=submission.id,
         personal_data=True,
-        purpose="ingest",
+        purpose="بارگذاری ارسال",
         details={
             "status": status.value,
             "received": outcome.received,
@@ -805,7 +805,8 @@ def enqueue_processing(session: Session, submission: Submission, *, principal: P
     return job.id
 
 
-REPORT_PURPOSE: Final = "correcting a submission"
+# Purposes the gateway records itself are in Persian: auditors read them.
+REPORT_PURPOSE: Final = "اصلاح ارسال"
 
 
 def record_report_read(

@@ -385,7 +385,7 @@ def auditor_home(session: Session, principal: Principal) -> AuditorHome:
     """The newest entries (the read is itself recorded) and the last verification."""
     verification = last_verification(session)
     page = audit.search_entries(
-        session, principal=principal, limit=RECENT, purpose="auditor home page"
+        session, principal=principal, limit=RECENT, purpose="پیشخوان حسابرس"
     )
     return AuditorHome(entries=page.items, verification=verification)
 

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Final, Literal, TypeVar
 
+from markupsafe import Markup, escape
+
 from dargah.persian import TEHRAN, format_jalali, to_persian_digits
 from dargah.persian.collation import sort_key as persian_sort_key
 from dargah.web.i18n_accounts import ACCOUNT_MESSAGES
@@ -69,7 +71,7 @@ MESSAGES: Final[dict[Language, dict[str, str]]] = {
         "members.title": "اعضای درگاه",
         "members.search": "جست‌وجو",
         "members.search_label": "نام یا کد",
-        "members.search_placeholder": "مثلاً دانشگاه تهران یا 1001",
+        "members.search_placeholder": "مثلاً دانشگاه تهران یا ۱۰۰۱",
         "members.filters": "پالایه‌ها",
         "members.apply": "اعمال",
         "members.clear": "پاک کردن پالایه‌ها",
@@ -806,10 +808,19 @@ def translate(language: Language, key: str, /, **params: object) -> str:
     """The message ``key`` in ``language``, with ``{name}`` placeholders filled in.
 
     An unknown key raises ``KeyError``: the tests render every template, so a typo
-    fails there rather than showing a raw key to a user.
+    fails there rather than showing a raw key to a user. A parameter given as markup
+    (``code("dargah query")``) makes the whole message markup, every other part
+    escaped, so a command inside a sentence is shown as code, not as words.
     """
     message = MESSAGES[language][key]
+    if any(isinstance(value, Markup) for value in params.values()):
+        return escape(message).format(**params)
     return message.format(**params) if params else message
+
+
+def code(text: object) -> Markup:
+    """``text`` as a code to type (a command, a file's field), left to right."""
+    return Markup('<code dir="ltr">{}</code>').format(text)
 
 
 def direction(language: Language) -> Literal["rtl", "ltr"]:
@@ -829,6 +840,18 @@ def digits(text: object, language: Language) -> str:
     """``text`` with Persian digits in the Persian UI (display only, never identifiers)."""
     value = "" if text is None else str(text)
     return to_persian_digits(value) if language == "fa" else value
+
+
+SNAPSHOT_PERIOD: Final = "current"
+_SNAPSHOT_LABELS: Final = {"fa": "وضعیت جاری", "en": "current state"}
+
+
+def period_label(period: object, language: Language) -> str:
+    """A period as a person reads it: ``1403-1`` in the page's digits, and the period of
+    a snapshot data set (``current``: what holds now, no term or year) in words."""
+    if period == SNAPSHOT_PERIOD:
+        return _SNAPSHOT_LABELS[language]
+    return digits(period, language)
 
 
 def isolate(text: object) -> str:

@@ -279,7 +279,7 @@ ACCOUNT_MESSAGES: Final[dict[str, dict[str, str]]] = {
         "systems.details": "مشخصات سامانه",
         "systems.member_help": "شناسهٔ عضو، مثلاً IR/UNI/1001",
         "systems.code_help": (
-            "کد کوتاه لاتین سامانه، مثلاً golestan؛ شناسهٔ سامانه از آن ساخته می‌شود."
+            "کد کوتاه لاتین سامانه، مثلاً {example}؛ شناسهٔ سامانه از آن ساخته می‌شود."
         ),
         "systems.create": "ثبت سامانه",
         "systems.notice.created": "سامانه ثبت شد. اکنون می‌توانید برای آن کلید صادر کنید.",
@@ -514,7 +514,7 @@ ACCOUNT_MESSAGES: Final[dict[str, dict[str, str]]] = {
         "systems.none": "No system matches.",
         "systems.details": "System details",
         "systems.member_help": "A member id, e.g. IR/UNI/1001",
-        "systems.code_help": "A short Latin code, e.g. golestan; the system's id is made from it.",
+        "systems.code_help": "A short Latin code, e.g. {example}; the system's id is made from it.",
         "systems.create": "Register the system",
         "systems.notice.created": "The system was registered. You can issue a key for it now.",
         "account.title": "Change password",

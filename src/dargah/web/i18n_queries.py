@@ -85,7 +85,7 @@ QUERY_MESSAGES: Final[dict[str, dict[str, str]]] = {
         "q.limit_help": "از ۱ تا {max}",
         "q.as_of": "وضعیت در زمان",
         "q.as_of_help": (
-            "خالی: دادهٔ کنونی. یک دوره (1403-1) یا یک تاریخ (1403/07/01: پایان آن روز)."
+            "خالی: دادهٔ کنونی. یک دوره (۱۴۰۳-۱) یا یک تاریخ (۱۴۰۳/۰۷/۰۱: پایان آن روز)."
         ),
         "q.purpose": "هدف استفاده",
         "q.purpose_help": "در گزارش ممیزی همراه با پرسش ثبت می‌شود.",
@@ -96,7 +96,7 @@ QUERY_MESSAGES: Final[dict[str, dict[str, str]]] = {
         "q.export.json": "دریافت JSON",
         "q.export_help": (
             "فایل‌ها همین پرسش را از نخستین سطر دارند (تا {max} سطر)؛ برای بیشتر، فرمان "
-            "dargah query را به کار ببرید."
+            "{command} را به کار ببرید."
         ),
         "q.refused": "پرسش پذیرفته نشد",
         "q.answer": "پاسخ",
@@ -277,7 +277,7 @@ QUERY_MESSAGES: Final[dict[str, dict[str, str]]] = {
         "q.export.json": "Download JSON",
         "q.export_help": (
             "Files hold this query from its first row (up to {max} rows); for more, use the "
-            "dargah query command."
+            "{command} command."
         ),
         "q.refused": "The query was not accepted",
         "q.answer": "Answer",

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from typing import Any, Final
 
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -182,12 +183,16 @@ def people_names(session: Session, actors: Iterable[str]) -> dict[str, str]:
 
 def actor_label(actor: str | None, language: Language, people: Mapping[str, str]) -> str:
     """Who did something, as a person reads it: a person's full name, «خط فرمان (root)»
-    for a command run on the server as ``root``, a system by its identifier."""
+    for a command run on the server as ``root``, a system by its identifier.
+
+    The server account's name is an identifier, marked up as one (left to right, read
+    as a code), so a Persian sentence around it stays Persian."""
     if not actor:
         return ""
     if actor.startswith("cli:"):
-        user = actor[len("cli:") :]
-        return f"خط فرمان ({user})" if language == "fa" else f"Command line ({user})"
+        user = Markup('<span class="identifier" dir="ltr">{}</span>').format(actor[len("cli:") :])
+        words = "خط فرمان" if language == "fa" else "Command line"
+        return Markup("{} ({})").format(words, user)
     if "#" in actor:
         system = actor.split("#", 1)[0]
         return f"سامانهٔ {system}" if language == "fa" else f"System {system}"

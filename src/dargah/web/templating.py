@@ -68,6 +68,7 @@ def _environment() -> jinja2.Environment:
     # A grant's expiry is shown as the last day it is valid, the day the person typed.
     env.globals["last_day"] = last_valid_day
     env.filters["readable_json"] = readable_json
+    env.globals["code"] = i18n.code
     return env
 
 
@@ -111,6 +112,7 @@ def render(
         "t": partial(i18n.translate, language),
         "num": partial(i18n.format_number, language=language),
         "digits": partial(i18n.digits, language=language),
+        "period_name": partial(i18n.period_label, language=language),
         "date": partial(i18n.format_date, language=language),
         "label": partial(i18n.label, language=language),
         "name": partial(i18n.display_name, language=language),

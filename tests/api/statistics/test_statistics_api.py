@@ -205,7 +205,7 @@ def test_a_consumer_without_a_grant_gets_the_error_and_no_figures(
         select(AuditEntry).where(AuditEntry.action == "dataset.query_refused")
     ).all()
     assert refused[-1].actor == world.outsider.principal.name
-    assert refused[-1].purpose == "داشبورد آمار ملی (students-by-province)"
+    assert refused[-1].purpose == "داشبورد آمار ملی: دانشجویان به تفکیک استان"
 
 
 def test_a_grant_without_a_grouped_field_does_not_reach_the_pivot(
@@ -367,10 +367,10 @@ def test_every_answer_is_audited_as_a_read_with_the_dashboards_purpose(
     first = 2 if levels.json()["suppressed_cells"] else 1
     assert len(entries) == first + 2
     assert {entry.purpose for entry in entries[:first]} == {
-        "داشبورد آمار ملی (students-by-degree-level-gender)"
+        "داشبورد آمار ملی: دانشجویان به تفکیک مقطع و جنسیت"
     }
     assert {entry.purpose for entry in entries[first:]} == {
-        "داشبورد آمار ملی (students-by-province)"
+        "داشبورد آمار ملی: دانشجویان به تفکیک استان"
     }
     assert all(entry.actor == world.national.principal.name for entry in entries)
     assert all(entry.details["rollup"] is True for entry in entries)

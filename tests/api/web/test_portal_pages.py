@@ -276,7 +276,11 @@ def test_member_page_shows_details_branches_systems_and_jalali_dates(
     assert 'href="/members/IR/UNI/4402"' in page.text  # the branch
     assert "IR/UNI/4401/golestan" in page.text  # the system
     assert "گلستان" in page.text  # the province
-    assert format_jalali(parent.created_at, persian_digits=True, with_time=True) in page.text
+    # Shown with a no-break space between the date and the time.
+    assert (
+        format_jalali(parent.created_at, persian_digits=True, with_time=True).replace(" ", "\u00a0")
+        in page.text
+    )
     branch_page = client.get("/members/IR/UNI/4402")
     assert 'href="/members/IR/UNI/4401"' in branch_page.text  # the parent
     assert branch.identifier in branch_page.text

@@ -177,7 +177,7 @@ def test_on_the_node_a_consumer_reads_a_pivot_and_the_read_is_audited(node: Data
         ).all()
     assert entries
     assert {entry.purpose for entry in entries} == {
-        "داشبورد آمار ملی (students-by-institution-type)"
+        "داشبورد آمار ملی: دانشجویان به تفکیک نوع دانشگاه"
     }
     assert all(entry.actor.startswith("cli:") for entry in entries)
 

@@ -73,8 +73,11 @@ def test_provinces_and_institution_types_by_name() -> None:
 def test_actors_by_a_readable_name() -> None:
     people = {"registrar1": "زهرا احمدی"}
 
-    assert actor_label("cli:root", "fa", people) == "خط فرمان (root)"
-    assert actor_label("cli:root", "en", people) == "Command line (root)"
+    # The server account is an identifier, marked up as one inside the Persian words.
+    account = '<span class="identifier" dir="ltr">root</span>'
+    assert actor_label("cli:root", "fa", people) == f"خط فرمان ({account})"
+    assert actor_label("cli:root", "en", people) == f"Command line ({account})"
+    assert "&lt;b&gt;" in actor_label("cli:<b>", "fa", people)  # escaped, never markup
     assert actor_label("registrar1", "fa", people) == "زهرا احمدی"
     assert actor_label("IR/GOV/MSRT/research-portal#dgk_ab12", "fa", people) == (
         "سامانهٔ IR/GOV/MSRT/research-portal"

@@ -49,7 +49,7 @@ def test_dates_are_jalali_in_persian_and_gregorian_in_english() -> None:
     moment = datetime(2018, 3, 20, 12, 0, tzinfo=UTC)  # 29 Esfand 1396, Tehran 15:30
     # A no-break space: the time never wraps away from its date in a narrow column.
     assert i18n.format_date(moment, "fa") == "۱۳۹۶/۱۲/۲۹\u00a0۱۵:۳۰"
-    assert i18n.format_date(moment, "en") == "2018-03-20 15:30"
+    assert i18n.format_date(moment, "en") == "2018-03-20\u00a015:30"
     assert i18n.format_date(None, "fa") == ""
 
 

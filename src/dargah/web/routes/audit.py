@@ -37,7 +37,7 @@ CanRead = Annotated[PortalUser, require_page(Permission.AUDIT_READ)]
 CanVerify = Annotated[PortalUser, require_form(Permission.AUDIT_READ)]
 
 PAGE_SIZE: Final = 50
-_PURPOSE: Final = "audit review (portal)"
+_PURPOSE: Final = "بازبینی گزارش ممیزی در درگاه"
 _FILTERS: Final = ("actor", "entity_type", "entity_id", "action", "from", "to")
 # The kinds of entity the services record (``entity_type`` of ``audit.record`` calls).
 ENTITY_TYPES: Final = (

@@ -47,7 +47,7 @@ CanRead = Annotated[PortalUser, require_page(Permission.PEOPLE_READ)]
 CanWrite = Annotated[PortalUser, require_page(Permission.PEOPLE_WRITE)]
 CanPostWrite = Annotated[PortalUser, require_form(Permission.PEOPLE_WRITE)]
 
-_PURPOSE: Final = "people administration (portal)"
+_PURPOSE: Final = "مدیریت کاربران در درگاه"
 # The whole list is read once per page view (accounts number in the hundreds) and then
 # filtered, sorted and paged here; the service's cap is the API's.
 _READ_LIMIT: Final = 1000
