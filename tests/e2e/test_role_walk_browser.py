@@ -146,3 +146,23 @@ def test_an_operator_adds_a_system_and_an_admin_issues_its_key(
     listing = admin.content()
     assert "walk-archive" in listing
     assert secret.split("_", 2)[2] not in listing
+
+
+def test_a_grant_asked_until_a_day_is_shown_until_that_day(
+    new_page: Callable[..., Any], demo_gateway: DemoGateway
+) -> None:
+    from playwright.sync_api import expect
+
+    page = _log_in(new_page, demo_gateway.url, "hq.research")
+    page.goto(f"{demo_gateway.url}/datasets/mobility/grant-request")
+    _reads_well(page, "hq.research grant request form")
+    page.locator("input[name=fields]").first.check()
+    page.fill("#purpose", "آمار جابه‌جایی بین‌المللی برای گزارش پژوهشی سالانه")
+    page.fill("#legal_basis", "بند ۳ آیین‌نامهٔ تبادل داده")
+    page.fill("#expires_at", "۱۴۰۶/۰۶/۳۱")  # typed in Persian digits, as the hint shows
+    page.click("form.form button.button--primary[type=submit]")
+    page.wait_for_url("**/grants?notice=requested")
+    mine = page.locator("section[aria-labelledby=mine]")
+    expect(mine).to_contain_text("۱۴۰۶/۰۶/۳۱")
+    expect(mine).not_to_contain_text("۱۴۰۶/۰۷/۰۱")
+    _reads_well(page, "hq.research grants after asking")
