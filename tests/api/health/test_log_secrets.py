@@ -89,6 +89,8 @@ def test_a_crash_logs_its_traceback_without_secrets(
     written = json.dumps(lines, ensure_ascii=False)
     crashes = [line for line in lines if line.get("event") == "unhandled_error"]
     assert len(crashes) == 2, written
+    # One line per error, naming the request, as the 500's body does.
+    assert crashes[0]["request_id"] == bearer.json()["request_id"]
     # The traceback is there, as frames (file, line, function), for whoever debugs it.
     frames = crashes[0]["exception"][0]["frames"]  # type: ignore[index]
     assert any(frame["name"] == "crash_with_a_password_in_locals" for frame in frames)
