@@ -39,7 +39,7 @@ T = TypeVar("T")
 _UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
-"""An id in a path: from 1 to the largest 64-bit integer, else a 422 naming it."""
+"""An id in a path: from 1 to ``MAX_ID`` (2^31 − 1), else a 422 naming it."""
 
 
 def id_from_text(text: str | None, name: str) -> int | None:

@@ -18,9 +18,10 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-# Every id is a 64-bit signed integer in both databases; a larger number reaching the
-# driver is an OverflowError (SQLite) or NumericValueOutOfRange (PostgreSQL).
-MAX_ID = 2**63 - 1
+# The largest id a row can have: ids are INTEGER columns, 32-bit on PostgreSQL (64-bit
+# on SQLite). A larger number reaching the driver is NumericValueOutOfRange on
+# PostgreSQL (an OverflowError past 64 bits on SQLite), so addresses are bounded here.
+MAX_ID = 2**31 - 1
 
 
 def utcnow() -> datetime:

@@ -1,4 +1,4 @@
-"""Integers a caller types are bounded: an id or page past the database's 64-bit range,
+"""Integers a caller types are bounded: an id or page past what the database holds,
 zero or a negative number is a clear 4xx, never a 500 from the driver.
 
 The test walks every route of the app, so a route added later with a bare ``int``
@@ -21,9 +21,9 @@ from dargah.access.policy import Role
 from dargah.members.models import Member
 from support.factories import Actor
 
-# Past 2**64 (SQLite's driver raises OverflowError), the first past BIGINT (PostgreSQL
-# raises NumericValueOutOfRange), and the two smallest no id can have.
-HOSTILE = ["36893488147419103232", str(2**63), "0", "-1"]
+# Past 2**64 (SQLite's driver raises OverflowError), past BIGINT, the first past
+# PostgreSQL's INTEGER ids (NumericValueOutOfRange), and the two no id can have.
+HOSTILE = ["36893488147419103232", str(2**63), str(2**31), "0", "-1"]
 _PARAMETER = re.compile(r"{([a-z_]+)(:path)?}")
 _OTHER_PARAMETERS = {
     "language": "fa",
