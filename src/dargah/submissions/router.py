@@ -262,6 +262,19 @@ def complete(
     )
 
 
+def _batch_json(items: list[dict[str, Any]]) -> bytes:
+    """The items as the JSON file the pipeline reads; a number no column can hold (past
+    64 bits) is the sender's error, before anything is stored."""
+    try:
+        return orjson.dumps(items)
+    except orjson.JSONEncodeError:
+        raise InvalidInput(
+            "عددی در ردیف‌ها بزرگ‌تر از حد مجاز است (بیش از ۶۴ بیت).",
+            "A number in the items is larger than any column holds (past 64 bits).",
+            code="value_out_of_range",
+        ) from None
+
+
 @router.post(
     "/datasets/{slug}/batches",
     response_model=BatchOut,
@@ -284,7 +297,7 @@ def send_batch(
     institution_id = _institution_of(session, principal, data.institution)
     with tempfile.TemporaryDirectory(prefix="dargah-batch-") as folder:
         path = Path(folder) / "batch.json"
-        path.write_bytes(orjson.dumps(data.items))
+        path.write_bytes(_batch_json(data.items))
         done = service.submit_file(
             request.app.state.database,
             settings=settings,

@@ -207,6 +207,19 @@ def test_json_batch_answers_per_item(client: TestClient, staff: Actor) -> None:
     assert body["items"][1]["findings"][0]["code"] == "national_id_repeated"
 
 
+def test_a_batch_number_past_64_bits_is_refused_not_a_500(client: TestClient, staff: Actor) -> None:
+    """Found by the schemathesis run: the JSON writer cannot hold such a number."""
+    response = client.post(
+        "/api/v1/datasets/test_students/batches",
+        json={"period": "1403-1", "items": [{"student_number": 2**70}]},
+        headers=_auth(staff),
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["code"] == "value_out_of_range"
+    listed = client.get("/api/v1/submissions", headers=_auth(staff)).json()
+    assert listed == []  # nothing half-done
+
+
 @pytest.mark.parametrize("period", ["۱۴۰۳-۲", "١٤٠٣-٢", "1403\u20112", " \u200f۱۴۰۳–۲ "])
 def test_a_period_typed_in_persian_or_arabic_digits_is_accepted(
     client: TestClient, staff: Actor, period: str
