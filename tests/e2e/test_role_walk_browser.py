@@ -148,16 +148,20 @@ def test_an_operator_adds_a_system_and_an_admin_issues_its_key(
     assert secret.split("_", 2)[2] not in listing
 
 
+@pytest.mark.parametrize(
+    ("username", "dataset"),
+    [("hq.research", "mobility"), ("nix.liaison", "faculty")],  # an HQ unit, a peer agency
+)
 def test_a_grant_asked_until_a_day_is_shown_until_that_day(
-    new_page: Callable[..., Any], demo_gateway: DemoGateway
+    new_page: Callable[..., Any], demo_gateway: DemoGateway, username: str, dataset: str
 ) -> None:
     from playwright.sync_api import expect
 
-    page = _log_in(new_page, demo_gateway.url, "hq.research")
-    page.goto(f"{demo_gateway.url}/datasets/mobility/grant-request")
-    _reads_well(page, "hq.research grant request form")
+    page = _log_in(new_page, demo_gateway.url, username)
+    page.goto(f"{demo_gateway.url}/datasets/{dataset}/grant-request")
+    _reads_well(page, f"{username} grant request form")
     page.locator("input[name=fields]").first.check()
-    page.fill("#purpose", "آمار جابه‌جایی بین‌المللی برای گزارش پژوهشی سالانه")
+    page.fill("#purpose", "آمار سالانه برای گزارش به مرکز ملی تبادل اطلاعات")
     page.fill("#legal_basis", "بند ۳ آیین‌نامهٔ تبادل داده")
     page.fill("#expires_at", "۱۴۰۶/۰۶/۳۱")  # typed in Persian digits, as the hint shows
     page.click("form.form button.button--primary[type=submit]")
@@ -165,4 +169,4 @@ def test_a_grant_asked_until_a_day_is_shown_until_that_day(
     mine = page.locator("section[aria-labelledby=mine]")
     expect(mine).to_contain_text("۱۴۰۶/۰۶/۳۱")
     expect(mine).not_to_contain_text("۱۴۰۶/۰۷/۰۱")
-    _reads_well(page, "hq.research grants after asking")
+    _reads_well(page, f"{username} grants after asking")

@@ -108,6 +108,8 @@ def make_person(
     username = username or f"{role.value}{next(_sequence)}"
     if role is Role.INSTITUTION and institution is None:
         institution = make_institution(session)
+    if role is Role.AGENCY and institution is None:
+        institution = make_agency(session, code=f"AG{next(_sequence)}")
     if role is Role.HQ and hq_unit is None:
         hq_unit = make_hq_unit(session)
     identity.create_person(

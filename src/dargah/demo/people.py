@@ -76,7 +76,9 @@ PEOPLE: tuple[PersonSpec, ...] = (
         hq_unit="research",
     ),
     PersonSpec("auditor", "رضا محمدی", Role.AUDITOR, "auditor@msrt.ir"),
-    PersonSpec("nix.liaison", "سارا جعفری", Role.AGENCY, "s.jafari@nix.ir"),
+    PersonSpec(
+        "nix.liaison", "سارا جعفری", Role.AGENCY, "s.jafari@nix.ir", institution=NIX_IDENTIFIER
+    ),
 )
 
 KEYS: tuple[KeySpec, ...] = (

@@ -20,13 +20,23 @@ _BINDING_RULE = (
     " OR (role = 'hq' AND hq_unit_id IS NOT NULL AND institution_id IS NULL)"
     " OR (role NOT IN ('institution', 'hq') AND institution_id IS NULL AND hq_unit_id IS NULL)"
 )
+# A person of a peer agency is bound to the agency's member (institution_id): its
+# grants are the agency's. Accounts made before migration 0009 may have none (the
+# service requires it of new ones). An agency system's key takes its system's member.
+PERSON_BINDING_RULE = (
+    "(role = 'institution' AND institution_id IS NOT NULL AND hq_unit_id IS NULL)"
+    " OR (role = 'hq' AND hq_unit_id IS NOT NULL AND institution_id IS NULL)"
+    " OR (role = 'agency' AND hq_unit_id IS NULL)"
+    " OR (role NOT IN ('institution', 'hq', 'agency')"
+    " AND institution_id IS NULL AND hq_unit_id IS NULL)"
+)
 
 
 class Person(TimestampMixin, Base):
     """A person's portal account with exactly one role and, for staff, its binding."""
 
     __tablename__ = "people"
-    __table_args__ = (CheckConstraint(_BINDING_RULE, name="role_binding"),)
+    __table_args__ = (CheckConstraint(PERSON_BINDING_RULE, name="role_binding"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     username: Mapped[str] = mapped_column(String(80), unique=True)

@@ -62,7 +62,9 @@ def person_principal(person: Person, *, session_id: int | None = None) -> Princi
         person_id=person.id,
         session_id=session_id,
         member_identifier=person.institution.identifier if person.institution else None,
-        institution_id=person.institution_id,
+        # An agency's person names its member, as an agency system's key does, but is no
+        # institution: institution_id is the institution staff's binding only.
+        institution_id=person.institution_id if person.role == Role.INSTITUTION.value else None,
         hq_unit_id=person.hq_unit_id,
     )
 
@@ -319,6 +321,14 @@ def create_person(session: Session, *, principal: Principal, data: PersonCreate)
             if member.kind != MemberKind.INSTITUTION.value:
                 raise _binding_required("institution")
             institution_id = member.id
+        elif data.role is Role.AGENCY:
+            # A peer agency's liaison acts for the agency: its grants are the agency's.
+            if not data.institution:
+                raise _binding_required("institution")
+            member = members.get_member(session, data.institution)
+            if member.kind != MemberKind.AGENCY.value:
+                raise _binding_required("institution")
+            institution_id = member.id
         elif data.role is Role.HQ:
             if not data.hq_unit:
                 raise _binding_required("hq_unit")
@@ -350,8 +360,9 @@ def create_person(session: Session, *, principal: Principal, data: PersonCreate)
 
 def _binding_required(field: str) -> InvalidInput:
     return InvalidInput(
-        "کاربر دانشگاه باید به یک موسسه و کاربر ستادی به یک حوزهٔ ستادی وصل باشد.",
-        "Institution staff need an institution; HQ staff need an HQ unit.",
+        "کاربر دانشگاه باید به یک موسسه، کاربر دستگاه همکار به آن دستگاه و کاربر ستادی به "
+        "یک حوزهٔ ستادی وصل باشد.",
+        "Institution staff need an institution, agency staff their agency, HQ staff an HQ unit.",
         code="role_binding_required",
         details={"field": field},
     )

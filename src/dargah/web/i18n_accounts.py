@@ -208,7 +208,9 @@ ACCOUNT_MESSAGES: Final[dict[str, dict[str, str]]] = {
             "تیره یا زیرخط؛ با حرف یا رقم آغاز شود."
         ),
         "people.role_help": "نقش پس از ایجاد حساب تغییر نمی‌کند.",
-        "people.institution_field_help": "برای کارشناس دانشگاه: شناسهٔ عضو، مثلاً IR/UNI/1001",
+        "people.institution_field_help": (
+            "برای کارشناس دانشگاه یا دستگاه همکار: شناسهٔ عضو، مثلاً IR/UNI/1001 یا IR/GOV/NIX"
+        ),
         "people.hq_unit_help": "برای کارشناس ستادی: حوزه‌ای که از طرف آن کار می‌کند.",
         "people.password_changed": "آخرین تغییر گذرواژه",
         "people.role_fixed": (
@@ -448,7 +450,9 @@ ACCOUNT_MESSAGES: Final[dict[str, dict[str, str]]] = {
             "with a letter or digit."
         ),
         "people.role_help": "The role cannot be changed after the account is created.",
-        "people.institution_field_help": "For institution staff: the member id, e.g. IR/UNI/1001",
+        "people.institution_field_help": (
+            "For institution or agency staff: the member id, e.g. IR/UNI/1001 or IR/GOV/NIX"
+        ),
         "people.hq_unit_help": "For HQ staff: the unit they act for.",
         "people.password_changed": "Password last changed",
         "people.role_fixed": (

@@ -52,7 +52,37 @@ def _names_used(tree: ast.AST) -> set[str]:
 
 
 def _count_e2e_tests() -> int:
-    return sum(len(_test_functions(ast.parse(path.read_text()))) for path in _e2e_modules())
+    """How many browser tests pytest collects (parametrized ones counted per case)."""
+    collected = subprocess.run(  # noqa: S603 - this interpreter running pytest on our own tests
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            str(E2E),
+            "--collect-only",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+        ],
+        cwd=TESTS.parent,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    found = re.search(r"\b(\d+) tests? collected\b", collected.stdout)
+    assert found, collected.stdout + collected.stderr
+    count = int(found.group(1))
+    functions = sum(len(_test_functions(ast.parse(path.read_text()))) for path in _e2e_modules())
+    assert count >= functions, (count, functions)
+    return count
+
+
+def _skips_listed(output: str, reason: str) -> int:
+    """Skips -rs lists with ``reason``; it groups alike ones as ``SKIPPED [n] …``."""
+    return sum(
+        int(count) for count in re.findall(rf"SKIPPED \[(\d+)\] [^\n]*{re.escape(reason)}", output)
+    )
 
 
 def test_no_browser_test_launches_chromium_itself() -> None:
@@ -140,7 +170,9 @@ def test_the_whole_e2e_folder_skips_visibly_on_a_machine_without_chromium(
     assert re.search(rf"\b{expected} skipped\b", output), output
     assert not re.search(r"\b(failed|errors?)\b", output.splitlines()[-1]), output
     # -rs lists each skip with its reason, so nobody mistakes it for a pass.
-    assert output.count("no-chromium is missing (apt-get install chromium)") == expected, output
+    assert _skips_listed(output, "no-chromium is missing (apt-get install chromium)") == expected, (
+        output
+    )
 
 
 def test_the_whole_e2e_folder_fails_without_chromium_when_required(tmp_path: Path) -> None:
