@@ -29,7 +29,7 @@ from dargah.db.session import Database, atomic
 from dargah.errors import InvalidInput, NotAuthenticated, PermissionDenied
 from dargah.identity import secrets
 from dargah.identity import service as identity
-from dargah.persian.text import to_ascii_digits
+from dargah.persian.text import to_ascii_digits, to_persian_digits
 from dargah.records.service import QueryServer
 
 SESSION_COOKIE = "dargah_session"
@@ -42,17 +42,19 @@ IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 """An id in a path: from 1 to ``MAX_ID`` (2^31 − 1), else a 422 naming it."""
 
 
-def id_from_text(text: str | None, name: str) -> int | None:
+def id_from_text(text: str | None, name: str, *, title_fa: str) -> int | None:
     """An id a portal form or query string carries as text (Persian, Arabic-Indic or
-    Latin digits); blank means none, anything else outside 1..MAX_ID is refused."""
+    Latin digits); blank means none, anything else outside 1..MAX_ID is refused, the
+    field named by its Persian ``title_fa`` and, in English, by ``name``."""
     digits = to_ascii_digits(text or "").strip()
     if not digits:
         return None
     if digits.isascii() and digits.isdigit() and 1 <= int(digits) <= MAX_ID:
         return int(digits)
+    largest = to_persian_digits(f"{MAX_ID:,}".replace(",", "٬"))
     raise InvalidInput(
-        f"مقدار «{name}» باید شناسه‌ای عددی از ۱ تا {MAX_ID} باشد.",
-        f"The value of {name!r} must be a numeric id from 1 to {MAX_ID}.",
+        f"«{title_fa}» باید شماره‌ای از ۱ تا {largest} باشد.",
+        f"The {name} must be a number from 1 to {MAX_ID:,}.",
         code="value_out_of_range",
         details={"field": name},
     )

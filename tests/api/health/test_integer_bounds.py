@@ -183,4 +183,4 @@ def test_a_portal_grant_that_is_no_id_is_refused_plainly(
     response = client.get("/datasets/students/query", params={"grant": grant})
     assert response.status_code == 422
     assert response.headers["content-type"].startswith("text/html")
-    assert "grant" in response.text
+    assert "«شمارهٔ مجوز» باید شماره‌ای از ۱ تا ۲٬۱۴۷٬۴۸۳٬۶۴۷ باشد." in response.text

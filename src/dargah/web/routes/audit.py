@@ -95,7 +95,7 @@ def _jalali(text: str, name: str, errors: dict[str, str], language: Language) ->
 def read_search(params: dict[str, str], language: Language) -> AuditSearch:
     """The search from the query string; bad dates or codes become field errors."""
     values = {name: (params.get(name) or "").strip() for name in _FILTERS}
-    cursor = id_from_text(params.get("cursor"), "cursor")
+    cursor = id_from_text(params.get("cursor"), "cursor", title_fa="نشانگر صفحه")
     search = AuditSearch(values=values, cursor=cursor)
     since_day = _jalali(values["from"], "from", search.errors, language)
     until_day = _jalali(values["to"], "to", search.errors, language)

@@ -170,7 +170,7 @@ def _setting(
 
 
 def _grant_id(text: str) -> int | None:
-    return id_from_text(text, "grant")
+    return id_from_text(text, "grant", title_fa="شمارهٔ مجوز")
 
 
 def _labels(

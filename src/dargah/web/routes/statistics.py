@@ -53,7 +53,7 @@ def _none_visible() -> PermissionDenied:
 
 
 def _grant(text: str | None) -> int | None:
-    return id_from_text(text, "grant")
+    return id_from_text(text, "grant", title_fa="شمارهٔ مجوز")
 
 
 @router.get("/statistics")
