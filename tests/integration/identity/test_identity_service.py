@@ -35,7 +35,7 @@ OPERATOR = Principal(kind="person", role=Role.OPERATOR, name="operator-under-tes
 def _new_person(session: Session, username: str, **fields: object) -> Person:
     data = {"username": username, "full_name": "کاربر آزمایشی", "password": PASSWORD, **fields}
     return identity.create_person(
-        session, principal=ADMIN, data=PersonCreate.model_validate({"role": "agency", **data})
+        session, principal=ADMIN, data=PersonCreate.model_validate({"role": "auditor", **data})
     )
 
 
@@ -67,7 +67,7 @@ def test_right_password_opens_a_session_the_token_authenticates(session: Session
 
     assert result.token.startswith("dgs_")
     assert principal.name == "login.ok"
-    assert principal.role is Role.AGENCY
+    assert principal.role is Role.AUDITOR
     assert csrf_token == result.csrf_token
 
 
@@ -205,6 +205,8 @@ def test_operators_create_institution_staff_bound_to_their_institution(
         (Role.INSTITUTION, "institution", None),
         (Role.HQ, "hq_unit", None),
         (Role.INSTITUTION, "institution", "IR/GOV/NIX"),  # an agency is not an institution
+        (Role.AGENCY, "institution", None),  # an agency's liaison acts for the agency
+        (Role.AGENCY, "institution", "IR/UNI/5001"),  # and a university is no agency
     ],
 )
 def test_staff_roles_need_their_binding(
@@ -215,6 +217,7 @@ def test_staff_roles_need_their_binding(
         principal=ADMIN,
         data=MemberCreate(kind="agency", code="NIX", name_fa="مرکز ملی", agency_role="other"),
     )
+    make_institution(session, code="5001")
     data = PersonCreate(
         username="unbound",
         full_name="بی‌پیوند",
@@ -228,6 +231,31 @@ def test_staff_roles_need_their_binding(
 
     assert caught.value.code == "role_binding_required"
     assert caught.value.details == {"field": field}
+
+
+def test_an_agency_person_acts_for_the_agency_and_is_no_institution(session: Session) -> None:
+    agency = members.create_member(
+        session,
+        principal=ADMIN,
+        data=MemberCreate(kind="agency", code="NIX", name_fa="مرکز ملی", agency_role="other"),
+    )
+    identity.create_person(
+        session,
+        principal=ADMIN,
+        data=PersonCreate(
+            username="liaison",
+            full_name="رابط مرکز",
+            role=Role.AGENCY,
+            password=PASSWORD,
+            institution=agency.identifier,
+        ),
+    )
+    result = _login(session, "liaison", PASSWORD)
+    with atomic(session):
+        principal, _ = identity.authenticate_cookie(session, result.token)
+
+    assert principal.member_identifier == "IR/GOV/NIX"
+    assert principal.institution_id is None
 
 
 def test_api_key_secret_is_returned_once_and_stored_only_as_a_digest(
