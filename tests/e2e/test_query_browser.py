@@ -18,7 +18,7 @@ from dargah.config import Settings
 from dargah.db.session import Database
 from dargah.members import service as members
 from support.factories import PASSWORD, make_hq_unit, make_institution, make_person
-from support.live import live_portal
+from support.live import live_portal, log_in
 from support.queries import SLUG, load, row, sync_people
 
 pytestmark = pytest.mark.e2e
@@ -71,13 +71,7 @@ def base_url(tmp_path: Path) -> Iterator[str]:
 
 
 def _logged_in(new_page: Callable[..., Any], base_url: str, username: str) -> Any:
-    page = new_page()
-    page.goto(f"{base_url}/login")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_url(f"{base_url}/")
-    return page
+    return log_in(new_page(), base_url, username, PASSWORD)
 
 
 def _grouped_count(page: Any, purpose: str) -> None:

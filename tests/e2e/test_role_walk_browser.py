@@ -22,6 +22,7 @@ import pytest
 
 from dargah.demo import DEMO_PASSWORD
 from support.demo_server import DemoGateway
+from support.live import log_in
 from support.ui_text import VISIBLE_TEXT_JS, leaks
 
 pytestmark = pytest.mark.e2e
@@ -41,13 +42,7 @@ WALK: dict[str, tuple[str, ...]] = {
 
 
 def _log_in(new_page: Callable[..., Any], base_url: str, username: str) -> Any:
-    page = new_page(width=WIDTH)
-    page.goto(f"{base_url}/login")
-    page.fill("#username", username)
-    page.fill("#password", DEMO_PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_url(f"{base_url}/")
-    return page
+    return log_in(new_page(width=WIDTH), base_url, username, DEMO_PASSWORD)
 
 
 def _reads_well(page: Any, where: str) -> None:

@@ -16,7 +16,7 @@ from dargah.access.schemas import GrantCreate
 from dargah.config import Settings
 from dargah.db.session import Database
 from support.factories import PASSWORD, make_hq_unit, make_person
-from support.live import live_portal
+from support.live import live_portal, log_in
 from support.statistics import ADMIN, load_nation
 
 pytestmark = pytest.mark.e2e
@@ -57,12 +57,7 @@ def test_an_hq_user_opens_the_dashboard_and_sees_the_charts(
 ) -> None:
     from playwright.sync_api import expect
 
-    page = new_page()
-    page.goto(f"{base_url}/login")
-    page.fill("#username", USER)
-    page.fill("#password", PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_url(f"{base_url}/")
+    page = log_in(new_page(), base_url, USER, PASSWORD)
 
     page.click("a[href='/statistics']")
 

@@ -15,7 +15,7 @@ from dargah.config import Settings
 from dargah.db.session import Database
 from support.catalogue import sync_test_students
 from support.factories import PASSWORD, make_institution, make_person
-from support.live import live_portal
+from support.live import live_portal, log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -60,12 +60,7 @@ def _send(page: Any, base_url: str, path: Path, *, check_only: bool) -> None:
 
 
 def test_a_submission_at_1366_px(base_url: str, tmp_path: Path, new_page: Any) -> None:
-    page = new_page(width=1366)
-    page.goto(f"{base_url}/login")
-    page.fill("#username", USER)
-    page.fill("#password", PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_url(f"{base_url}/")
+    page = log_in(new_page(width=1366), base_url, USER, PASSWORD)
 
     _send(page, base_url, _file(tmp_path, bad=91), check_only=False)
 

@@ -72,6 +72,16 @@ def launch_chromium() -> Iterator[Any]:
             browser.close()
 
 
+def log_in(page: Any, base_url: str, username: str, password: str) -> Any:
+    """Log ``page`` in through the login form and wait for the home page; returns it."""
+    page.goto(f"{base_url}/login")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("form button[type=submit]")
+    page.wait_for_url(f"{base_url}/")
+    return page
+
+
 @contextmanager
 def live_portal(tmp_path: Path, seed: Callable[[Database, Settings, Path], None]) -> Iterator[str]:
     """A migrated SQLite node filled by ``seed``, served on a free loopback port; yields

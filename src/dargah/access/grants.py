@@ -30,8 +30,6 @@ from dargah.db.session import atomic
 from dargah.errors import Conflict, InvalidInput, PermissionDenied, not_found
 from dargah.members import service as members
 from dargah.members.models import MemberKind
-from dargah.persian.dates import expiry_of_day as expiry_of_day
-from dargah.persian.dates import last_valid_day as last_valid_day
 
 T = TypeVar("T")
 
@@ -44,8 +42,7 @@ _SEE_ALL = frozenset({Role.ADMIN, Role.OPERATOR, Role.AUDITOR})
 # People give a grant's expiry as a day ("until 1406/06/31"), meaning the whole of that
 # day in Tehran. It is stored as the moment it ends — the next midnight, Tehran time —
 # so "active" stays one comparison (``expires_at > now``); pages show the day back.
-# The two conversions live in persian.dates (``expiry_of_day``, ``last_valid_day``),
-# shared with the schemas that show the day; they are re-exported here.
+# The two conversions are ``persian.dates.expiry_of_day`` and ``last_valid_day``.
 
 
 # -- who is who ------------------------------------------------------------------------

@@ -194,49 +194,59 @@ def _is_out_of_range(exc: DBAPIError) -> bool:
     )
 
 
+def _answer(
+    request: Request,
+    *,
+    status: int,
+    code: str,
+    message_fa: str,
+    message_en: str,
+    details: dict[str, Any] | None = None,
+    errors: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """The portal's HTML error page for a browser path, else problem+json."""
+    page = _html_page(
+        request, status=status, code=code, message_fa=message_fa, message_en=message_en
+    )
+    if page is not None:
+        return page
+    return problem(
+        status=status,
+        code=code,
+        message_fa=message_fa,
+        message_en=message_en,
+        language=request_language(request),
+        details=details,
+        errors=errors,
+        headers=headers,
+    )
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     """Map every exception the API can raise to problem+json (HTML pages on the portal)."""
 
     @app.exception_handler(DargahError)
     async def _domain_error(request: Request, exc: DargahError) -> Response:
-        page = _html_page(
+        return _answer(
             request,
             status=exc.status,
             code=exc.code,
             message_fa=exc.message_fa,
             message_en=exc.message_en,
-        )
-        if page is not None:
-            return page
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-        return problem(
-            status=exc.status,
-            code=exc.code,
-            message_fa=exc.message_fa,
-            message_en=exc.message_en,
-            language=request_language(request),
             details=exc.details,
             errors=exc.errors,
-            headers=headers,
+            headers={"WWW-Authenticate": "Bearer"} if exc.status == 401 else None,
         )
 
     @app.exception_handler(PersianValueError)
     async def _persian_value(request: Request, exc: PersianValueError) -> Response:
-        page = _html_page(
+        return _answer(
             request,
             status=422,
             code=exc.code,
             message_fa=exc.message_fa,
             message_en=exc.message_en,
-        )
-        if page is not None:
-            return page
-        return problem(
-            status=422,
-            code=exc.code,
-            message_fa=exc.message_fa,
-            message_en=exc.message_en,
-            language=request_language(request),
         )
 
     @app.exception_handler(RequestValidationError)
@@ -270,15 +280,12 @@ def install_problem_handlers(app: FastAPI) -> None:
         code, fa, en = _HTTP_MESSAGES.get(
             exc.status_code, ("http_error", "خطا در پردازش درخواست.", str(exc.detail))
         )
-        page = _html_page(request, status=exc.status_code, code=code, message_fa=fa, message_en=en)
-        if page is not None:
-            return page
-        return problem(
+        return _answer(
+            request,
             status=exc.status_code,
             code=code,
             message_fa=fa,
             message_en=en,
-            language=request_language(request),
             headers=dict(exc.headers) if exc.headers else None,
         )
 
@@ -291,39 +298,21 @@ def install_problem_handlers(app: FastAPI) -> None:
         if isinstance(exc, DBAPIError) and not _is_out_of_range(exc):
             return await _unexpected(request, exc)
         _log.warning("value_out_of_range", path=request.url.path, error=type(exc).__name__)
-        message_fa = "عددی در درخواست بزرگ‌تر یا کوچک‌تر از حد مجاز است."
-        message_en = "A number in the request is outside the allowed range."
-        page = _html_page(
+        return _answer(
             request,
             status=422,
             code="value_out_of_range",
-            message_fa=message_fa,
-            message_en=message_en,
-        )
-        if page is not None:
-            return page
-        return problem(
-            status=422,
-            code="value_out_of_range",
-            message_fa=message_fa,
-            message_en=message_en,
-            language=request_language(request),
+            message_fa="عددی در درخواست بزرگ‌تر یا کوچک‌تر از حد مجاز است.",
+            message_en="A number in the request is outside the allowed range.",
         )
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
         _log.exception("unhandled_error", path=request.url.path)
-        message_fa = "خطای داخلی رخ داد؛ شناسهٔ درخواست را به پشتیبانی اعلام کنید."
-        message_en = "An internal error occurred; quote the request id to support."
-        page = _html_page(
-            request, status=500, code="internal_error", message_fa=message_fa, message_en=message_en
-        )
-        if page is not None:
-            return page
-        return problem(
+        return _answer(
+            request,
             status=500,
             code="internal_error",
-            message_fa=message_fa,
-            message_en=message_en,
-            language=request_language(request),
+            message_fa="خطای داخلی رخ داد؛ شناسهٔ درخواست را به پشتیبانی اعلام کنید.",
+            message_en="An internal error occurred; quote the request id to support.",
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Final
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -301,6 +302,11 @@ def get_person(session: Session, username: str) -> Person:
     return person
 
 
+# The member a person of these roles is bound to: institution staff to their institution,
+# a peer agency's liaison to the agency (its grants are the agency's).
+_MEMBER_OF_ROLE: Final = {Role.INSTITUTION: MemberKind.INSTITUTION, Role.AGENCY: MemberKind.AGENCY}
+
+
 def create_person(session: Session, *, principal: Principal, data: PersonCreate) -> Person:
     """Create a portal account bound to an institution or HQ unit when its role needs one."""
     authorize(principal, Permission.PEOPLE_WRITE)
@@ -314,19 +320,12 @@ def create_person(session: Session, *, principal: Principal, data: PersonCreate)
                 code="username_taken",
             )
         institution_id = hq_unit_id = None
-        if data.role is Role.INSTITUTION:
+        member_kind = _MEMBER_OF_ROLE.get(data.role)
+        if member_kind is not None:
             if not data.institution:
                 raise _binding_required("institution")
             member = members.get_member(session, data.institution)
-            if member.kind != MemberKind.INSTITUTION.value:
-                raise _binding_required("institution")
-            institution_id = member.id
-        elif data.role is Role.AGENCY:
-            # A peer agency's liaison acts for the agency: its grants are the agency's.
-            if not data.institution:
-                raise _binding_required("institution")
-            member = members.get_member(session, data.institution)
-            if member.kind != MemberKind.AGENCY.value:
+            if member.kind != member_kind.value:
                 raise _binding_required("institution")
             institution_id = member.id
         elif data.role is Role.HQ:

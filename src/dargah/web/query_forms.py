@@ -19,11 +19,11 @@ from typing import Any, Final
 
 from pydantic import ValidationError
 
-from dargah.access.grants import expiry_of_day
 from dargah.access.protection import Access
 from dargah.catalogue.documents import CodeValueDocument, DatasetDocument
 from dargah.errors import InvalidInput
 from dargah.persian import match_key, normalize, to_persian_digits
+from dargah.persian.dates import expiry_of_day
 from dargah.records.query import (
     MAX_ROWS,
     PERIOD_PATTERN,

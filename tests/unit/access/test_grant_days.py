@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from dargah.access.grants import expiry_of_day, last_valid_day
 from dargah.access.models import Grant, GrantStatus
 from dargah.persian import TEHRAN, format_jalali, parse_jalali_date
+from dargah.persian.dates import expiry_of_day, last_valid_day
 
 DAY = parse_jalali_date("۱۴۰۶/۰۶/۳۱")
 
